@@ -1,0 +1,167 @@
+"""`@tool`: turn a typed Python function into something a model can call.
+
+A tool is three things: a schema that tells the model what it may send, a check
+that what it sent fits the schema, and a call that never takes the agent down.
+Everything that can go wrong on the tool side (bad arguments, an exception, a
+hang) comes back as a `ToolResult` with ``ok=False`` and a short message written
+for the model, so the agent loop can show it as an observation and carry on.
+
+    @tool
+    def add(a: int, b: int) -> int:
+        '''Add two integers.
+
+        Args:
+            a: The first number.
+            b: The second number.
+        '''
+        return a + b
+
+    add.run({"a": 2, "b": "x"}).content
+    # "Error: invalid arguments for add: parameter 'b' must be integer, got \"x\". ..."
+"""
+
+import json
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Literal
+
+from pydantic import BaseModel, Field, ValidationError
+
+from agentkit.tools.arguments import arguments_model, describe_errors, parameters_schema, signature_hint
+from agentkit.tools.docstrings import parse_docstring
+
+ErrorKind = Literal["invalid_arguments", "tool_error", "timeout", "unknown_tool"]
+
+
+class ToolError(Exception):
+    """Raise inside a tool for an expected failure; the message goes to the model as is.
+
+    Use it for mistakes the model can fix ("no file 'notse.txt'; did you mean
+    notes.txt?"). Any other exception is reported too, with its type name.
+    """
+
+
+class ToolResult(BaseModel):
+    """The outcome of one tool call, as the agent records it and the model sees it."""
+
+    name: str = Field(description="Name of the tool that was called.")
+    arguments: dict[str, Any] = Field(description="Arguments as the model sent them.")
+    ok: bool = Field(description="True when the tool ran and returned a value.")
+    content: str = Field(description="The observation text shown to the model.")
+    error_kind: ErrorKind | None = Field(default=None, description="Why it failed; None when ok.")
+    elapsed_s: float = Field(default=0.0, description="Wall time of validation plus the call.")
+
+
+@dataclass(frozen=True)
+class Tool:
+    """A Python function plus the schema and validation that make it callable by a model."""
+
+    name: str
+    description: str
+    parameters: dict
+    fn: Callable[..., Any]
+    arguments_model: type[BaseModel] = field(repr=False)
+
+    @property
+    def schema(self) -> dict:
+        """The OpenAI-style entry for the request's ``tools`` list."""
+        return {
+            "type": "function",
+            "function": {"name": self.name, "description": self.description, "parameters": self.parameters},
+        }
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Call the plain function (no validation, no timeout), e.g. in a lesson."""
+        return self.fn(*args, **kwargs)
+
+    def run(self, arguments: dict[str, Any] | None, timeout: float = 10.0) -> ToolResult:
+        """Validate the arguments, call the function with a timeout, report the outcome.
+
+        Never raises for tool-side problems: they come back as ``ok=False``.
+        """
+        start = time.perf_counter()
+        arguments = {} if arguments is None else arguments
+
+        def result(ok: bool, content: str, kind: ErrorKind | None = None) -> ToolResult:
+            shown = arguments if isinstance(arguments, dict) else {}
+            return ToolResult(name=self.name, arguments=shown, ok=ok, content=content,
+                              error_kind=kind, elapsed_s=time.perf_counter() - start)
+
+        hint = f"Call it as {signature_hint(self.name, self.parameters)}."
+        if not isinstance(arguments, dict):
+            return result(False, f"Error: arguments for {self.name} must be a JSON object. {hint}",
+                          "invalid_arguments")
+        try:
+            validated = self.arguments_model.model_validate(arguments)
+        except ValidationError as error:
+            problems = "; ".join(describe_errors(error, self.parameters))
+            return result(False, f"Error: invalid arguments for {self.name}: {problems}. {hint}",
+                          "invalid_arguments")
+
+        # Pass the validated values, not the raw ones: "21" sent for a float
+        # parameter arrives as 21.0, which is what the type hint promised.
+        kwargs = {name: getattr(validated, name) for name in self.parameters["properties"]}
+        try:
+            value = _call_with_timeout(self.fn, kwargs, timeout, thread_name=f"tool-{self.name}")
+        except TimeoutError:
+            return result(False, f"Error: {self.name} timed out after {timeout:g}s.", "timeout")
+        except ToolError as error:
+            return result(False, f"Error: {error}", "tool_error")
+        except (Exception, SystemExit) as error:  # a tool calling sys.exit must not end the agent
+            return result(False, f"Error: {self.name} raised {type(error).__name__}: {error}", "tool_error")
+        return result(True, encode_result(value))
+
+
+def tool(fn: Callable | None = None, *, name: str | None = None, description: str | None = None):
+    """Decorator: ``@tool`` or ``@tool(name=..., description=...)`` turns ``fn`` into a `Tool`."""
+
+    def wrap(fn: Callable) -> Tool:
+        summary, arg_docs = parse_docstring(fn.__doc__)
+        text = description or summary
+        if not text:
+            raise TypeError(
+                f"tool {fn.__name__!r} has no docstring: its first line is the description "
+                "the model reads to decide when to call it. Add one."
+            )
+        model = arguments_model(fn, arg_docs)
+        return Tool(name=name or fn.__name__, description=text,
+                    parameters=parameters_schema(model), fn=fn, arguments_model=model)
+
+    return wrap(fn) if fn is not None else wrap
+
+
+def encode_result(value: Any) -> str:
+    """What the model sees: strings as is, anything else as one line of JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, BaseModel):
+        value = value.model_dump(mode="json")
+    # ensure_ascii=False keeps "São Paulo" readable (and cheaper in tokens);
+    # keys stay in the order the tool returned them so outputs are stable.
+    return json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _call_with_timeout(fn: Callable, kwargs: dict, timeout: float, thread_name: str) -> Any:
+    """Run ``fn(**kwargs)`` in a worker thread and stop waiting after ``timeout`` seconds.
+
+    Python cannot kill a thread, so a hung tool keeps running in the background;
+    the thread is a daemon so it cannot keep the process alive at exit. What
+    matters for the agent is that it stops waiting and tells the model.
+    """
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = fn(**kwargs)
+        except BaseException as error:  # re-raised in the caller's thread below
+            outcome["error"] = error
+
+    worker = threading.Thread(target=target, name=thread_name, daemon=True)
+    worker.start()
+    worker.join(timeout)
+    if worker.is_alive():
+        raise TimeoutError
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

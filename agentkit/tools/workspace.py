@@ -1,0 +1,135 @@
+"""Workspace file tools: `list_files`, `read_file`, `write_file`, jailed to one directory.
+
+A model that can write files can also write ``../../.bashrc``. Every path the
+model sends goes through `resolve_inside`, which refuses absolute paths and
+``..``, then resolves symlinks and checks that the real path is still inside the
+workspace. The tools then work on that resolved path, never on the raw text.
+
+(This guards against a confused model, not against another process swapping
+files between the check and the use; that would need OS-level sandboxing.)
+"""
+
+import difflib
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from agentkit.tools.tool import Tool, ToolError, tool
+
+MAX_READ_BYTES = 64_000  # about 16k tokens: more would swamp a small context window
+MAX_WRITE_BYTES = 256_000
+MAX_LISTED = 100  # entries shown by list_files before "... N more"
+
+
+def resolve_inside(root: Path, path: str) -> Path:
+    """The real path of ``path`` under ``root``, or a ToolError saying why not.
+
+    ``root`` must already be resolved (symlink-free), as `make_workspace_tools` does.
+    """
+    text = path.strip()
+    # Both flavours: a model may well write "C:\\Users" or "/etc/passwd".
+    if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or text.startswith("~"):
+        raise ToolError(f"'{path}' is an absolute path; use a path relative to the workspace, e.g. 'notes.txt'.")
+    if ".." in PurePosixPath(text.replace("\\", "/")).parts:
+        raise ToolError(f"'{path}' goes up with '..'; only paths inside the workspace are allowed.")
+    try:
+        real = (root / text).resolve()
+    except (OSError, RuntimeError):  # e.g. a symlink loop
+        raise ToolError(f"'{path}' cannot be resolved (a symlink loop?).") from None
+    # The lexical checks above cannot see symlinks; the resolved path can.
+    if not real.is_relative_to(root):
+        raise ToolError(f"'{path}' leads outside the workspace (through a symlink); it is not allowed.")
+    return real
+
+
+def _shown(root: Path, real: Path) -> str:
+    """A resolved path as the model should write it: relative, with forward slashes."""
+    return real.relative_to(root).as_posix() if real != root else "."
+
+
+def _entries(directory: Path) -> list[str]:
+    """Sorted names in a directory, sub-directories marked with a trailing '/'."""
+    return sorted(p.name + "/" if p.is_dir() else p.name for p in directory.iterdir())
+
+
+def _not_found(root: Path, path: str) -> ToolError:
+    """A 'not found' error naming the closest existing paths, so the model can retry."""
+    wanted = PurePosixPath(path.strip().replace("\\", "/"))
+    # Walk up to the nearest directory that exists (inside the workspace) and list it.
+    folder = wanted.parent
+    while folder != PurePosixPath(".") and not (root / folder).is_dir():
+        folder = folder.parent
+    real = (root / folder).resolve()
+    siblings = _entries(real) if real.is_relative_to(root) else []
+    prefix = "" if folder == PurePosixPath(".") else f"{folder.as_posix()}/"
+    if folder == wanted.parent:
+        close = difflib.get_close_matches(wanted.name, siblings, n=3, cutoff=0.5)
+        if close:
+            return ToolError(f"'{path}' not found. Did you mean: {', '.join(prefix + c for c in close)}?")
+    listing = ", ".join(prefix + name for name in siblings[:20]) if siblings else "nothing"
+    where = "The workspace" if folder == PurePosixPath(".") else f"'{folder.as_posix()}'"
+    return ToolError(f"'{path}' not found. {where} contains: {listing}.")
+
+
+def make_workspace_tools(root: Path | str) -> list[Tool]:
+    """Build list_files, read_file and write_file bound to the directory ``root``."""
+    root = Path(root).resolve()
+    if not root.is_dir():
+        raise FileNotFoundError(f"workspace {root} is not a directory: create it first (mkdir).")
+
+    @tool
+    def list_files(directory: str = ".") -> list[str] | str:
+        """List the files and folders in a workspace directory (folders end with '/').
+
+        Args:
+            directory: Directory relative to the workspace root.
+        """
+        real = resolve_inside(root, directory or ".")
+        if not real.exists():
+            raise _not_found(root, directory)
+        if not real.is_dir():
+            raise ToolError(f"'{directory}' is a file, not a directory; use read_file to read it.")
+        names = _entries(real)
+        if not names:
+            return f"The directory '{_shown(root, real)}' is empty."
+        if len(names) > MAX_LISTED:
+            names = names[:MAX_LISTED] + [f"... {len(names) - MAX_LISTED} more"]
+        return names
+
+    @tool
+    def read_file(path: str) -> str:
+        """Read a text file from the workspace.
+
+        Args:
+            path: File path relative to the workspace root, e.g. "notes/todo.txt".
+        """
+        real = resolve_inside(root, path)
+        if not real.exists():
+            raise _not_found(root, path)
+        if real.is_dir():
+            raise ToolError(f"'{path}' is a directory; use list_files to see what it contains.")
+        size = real.stat().st_size
+        if size > MAX_READ_BYTES:
+            raise ToolError(f"'{path}' is {size} bytes; read_file reads at most {MAX_READ_BYTES} bytes.")
+        try:
+            return real.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            raise ToolError(f"'{path}' is not a UTF-8 text file.") from None
+
+    @tool
+    def write_file(path: str, content: str) -> str:
+        """Write text to a file in the workspace, creating folders as needed and replacing any old content.
+
+        Args:
+            path: File path relative to the workspace root, e.g. "notes/todo.txt".
+            content: The full text to write.
+        """
+        real = resolve_inside(root, path)
+        if real == root or real.is_dir():
+            raise ToolError(f"'{path}' is a directory; give a file path such as '{_shown(root, real)}/new.txt'.")
+        data = content.encode("utf-8")
+        if len(data) > MAX_WRITE_BYTES:
+            raise ToolError(f"content is {len(data)} bytes; write_file writes at most {MAX_WRITE_BYTES} bytes.")
+        real.parent.mkdir(parents=True, exist_ok=True)
+        real.write_bytes(data)
+        return f"Wrote {len(data)} bytes to {_shown(root, real)}."
+
+    return [list_files, read_file, write_file]
