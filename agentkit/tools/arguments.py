@@ -107,7 +107,7 @@ def describe_errors(error: ValidationError, schema: dict) -> list[str]:
             names = ", ".join(properties) or "none"
             problems.append(f"unexpected parameter '{loc}' (parameters: {names})")
         elif loc == top and expected:
-            problems.append(f"parameter '{loc}' must be {expected}, got {_short(err['input'])}")
+            problems.append(f"parameter '{loc}' expects {expected}, got {_short(err['input'])}")
         else:  # nested values: pydantic's own message is the most precise we have
             problems.append(f"parameter '{loc}': {err['msg']}, got {_short(err['input'])}")
     return problems

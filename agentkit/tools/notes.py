@@ -24,7 +24,8 @@ SNIPPET_CHARS = 160
 # Words that match almost every note and would drown the real keywords.
 _STOPWORDS = frozenset(
     "a an and are as at be by can do does for from how i in is it its me my of on or "
-    "the this that to was what when where which who why with you your about".split()
+    "the this that to was what when where which who why with you your about "
+    "has have had many much there tell know".split()
 )
 
 
@@ -49,9 +50,17 @@ def load_notes(notes_dir: Path) -> list[Note]:
 
 
 def keywords(text: str) -> set[str]:
-    """Lower-case words minus stopwords, with a plural 's' dropped ("notes" finds "note")."""
-    words = re.findall(r"[a-z0-9]+", text.lower())
-    return {w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words if w not in _STOPWORDS}
+    """Lower-case words minus stopwords, each reduced to its singular form."""
+    return {singular(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOPWORDS}
+
+
+def singular(word: str) -> str:
+    """A rough English plural rule, so "volcanoes" finds "volcano" and "notes" finds "note"."""
+    if len(word) > 4 and word.endswith(("ses", "xes", "ches", "shes", "oes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
 
 
 def score(query_words: set[str], note: Note) -> int:

@@ -17,7 +17,8 @@ for the model, so the agent loop can show it as an observation and carry on.
         return a + b
 
     add.run({"a": 2, "b": "x"}).content
-    # "Error: invalid arguments for add: parameter 'b' must be integer, got \"x\". ..."
+    # Error: invalid arguments for add: parameter 'b' expects integer, got "x".
+    # Call it as add(a: integer, b: integer).
 """
 
 import json

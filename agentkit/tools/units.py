@@ -5,7 +5,12 @@ so any pair converts in two multiplications. Temperature is the exception (its
 scales have different zero points), so it goes through kelvin with formulas.
 """
 
+import math
+
 from agentkit.tools.tool import ToolError, tool
+
+# Enough for any everyday conversion, few enough for a small model to copy.
+SIGNIFICANT_DIGITS = 6
 
 # unit -> (quantity, factor to the base unit of that quantity)
 _LINEAR: dict[str, tuple[str, float]] = {
@@ -87,8 +92,11 @@ def _from_kelvin(kelvin: float, unit: str) -> float:
 
 
 def round_result(value: float) -> int | float:
-    """4 decimals for values of 1 and more, 6 significant digits below; whole numbers as ints."""
-    rounded = round(value, 4) if abs(value) >= 1 else float(f"{value:.6g}")
+    """6 significant digits (never cutting the whole-number part); whole numbers as ints."""
+    if value == 0:
+        return 0
+    decimals = max(0, SIGNIFICANT_DIGITS - 1 - math.floor(math.log10(abs(value))))
+    rounded = round(value, decimals)
     return int(rounded) if rounded.is_integer() and abs(rounded) < 1e15 else rounded
 
 
@@ -107,4 +115,9 @@ def convert_units(value: float, from_unit: str, to_unit: str) -> dict:
     """
     source, target = canonical_unit(from_unit), canonical_unit(to_unit)
     result = convert(value, source, target)
-    return {"value": round_result(value), "from_unit": source, "to_unit": target, "result": round_result(result)}
+    return {
+        "value": round_result(value),
+        "from_unit": source,
+        "to_unit": target,
+        "result": round_result(result),
+    }

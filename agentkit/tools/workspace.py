@@ -27,7 +27,9 @@ def resolve_inside(root: Path, path: str) -> Path:
     text = path.strip()
     # Both flavours: a model may well write "C:\\Users" or "/etc/passwd".
     if PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute() or text.startswith("~"):
-        raise ToolError(f"'{path}' is an absolute path; use a path relative to the workspace, e.g. 'notes.txt'.")
+        raise ToolError(
+            f"'{path}' is an absolute path; use a path relative to the workspace, e.g. 'notes.txt'."
+        )
     if ".." in PurePosixPath(text.replace("\\", "/")).parts:
         raise ToolError(f"'{path}' goes up with '..'; only paths inside the workspace are allowed.")
     try:
@@ -116,7 +118,7 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
 
     @tool
     def write_file(path: str, content: str) -> str:
-        """Write text to a file in the workspace, creating folders as needed and replacing any old content.
+        """Write text to a file in the workspace, creating or replacing it.
 
         Args:
             path: File path relative to the workspace root, e.g. "notes/todo.txt".
@@ -124,10 +126,13 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
         """
         real = resolve_inside(root, path)
         if real == root or real.is_dir():
-            raise ToolError(f"'{path}' is a directory; give a file path such as '{_shown(root, real)}/new.txt'.")
+            example = f"{_shown(root, real)}/new.txt"
+            raise ToolError(f"'{path}' is a directory; give a file path such as '{example}'.")
         data = content.encode("utf-8")
         if len(data) > MAX_WRITE_BYTES:
-            raise ToolError(f"content is {len(data)} bytes; write_file writes at most {MAX_WRITE_BYTES} bytes.")
+            raise ToolError(
+                f"content is {len(data)} bytes; write_file writes at most {MAX_WRITE_BYTES} bytes."
+            )
         real.parent.mkdir(parents=True, exist_ok=True)
         real.write_bytes(data)
         return f"Wrote {len(data)} bytes to {_shown(root, real)}."
