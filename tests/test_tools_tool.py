@@ -220,6 +220,30 @@ def test_unexpected_exception_becomes_an_observation():
     assert result.content == "Error: broken raised ZeroDivisionError: division by zero"
 
 
+def test_a_timeout_error_raised_by_the_tool_is_a_tool_error():
+    @tool
+    def flaky() -> str:
+        """Time out on its own."""
+        raise TimeoutError("upstream did not answer")
+
+    result = flaky.run({})
+    assert (result.error_kind, result.content) == (
+        "tool_error", "Error: flaky raised TimeoutError: upstream did not answer"
+    )
+
+
+def test_unencodable_return_value_is_a_tool_error():
+    @tool
+    def loop() -> list:
+        """Return a list that contains itself."""
+        value: list = []
+        value.append(value)
+        return value
+
+    result = loop.run({})
+    assert result.error_kind == "tool_error" and "not JSON" in result.content
+
+
 def test_sys_exit_inside_a_tool_does_not_end_the_agent():
     @tool
     def quitter() -> None:

@@ -87,6 +87,11 @@ def test_wrong_kind_of_path(box):
     assert "is a directory" in run(box, "write_file", path=".", content="x").content
 
 
+def test_write_below_a_file_is_explained(box):
+    result = run(box, "write_file", path="notes.txt/inner/x.txt", content="x")
+    assert result.content == "Error: 'notes.txt' is a file, so 'notes.txt/inner/x.txt' cannot be created inside it."
+
+
 def test_size_limits(box, layout):
     (layout[0] / "big.txt").write_text("x" * (MAX_READ_BYTES + 1))
     big = run(box, "read_file", path="big.txt")
@@ -168,4 +173,9 @@ def test_symlink_loop_is_an_error_not_a_crash(box, layout):
     root, _ = layout
     (root / "loop").symlink_to(root / "loop")
     result = run(box, "read_file", path="loop")
-    assert result.error_kind == "tool_error"
+    assert result.error_kind == "tool_error" and "not a usable path" in result.content
+
+
+def test_nul_byte_in_a_path_is_an_error_not_a_crash(box):
+    result = run(box, "write_file", path="a\x00b.txt", content="x")
+    assert result.error_kind == "tool_error" and "not a usable path" in result.content

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 _KEY_ORDER = ("type", "enum", "items", "anyOf", "description", "default")
 
 
-def arguments_model(fn: Callable, arg_docs: dict[str, str]) -> type[BaseModel]:
+def build_arguments_model(fn: Callable, arg_docs: dict[str, str]) -> type[BaseModel]:
     """Build a pydantic model whose fields are the parameters of ``fn``."""
     hints = get_type_hints(fn)
     fields: dict[str, Any] = {}

@@ -13,7 +13,7 @@ import json
 import re
 from pathlib import Path
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel
 
 from agentkit.tools.tool import Tool, ToolError, tool
 
@@ -32,9 +32,12 @@ _STOPWORDS = frozenset(
 class Note(BaseModel):
     """One markdown note of the corpus."""
 
-    id: str = Field(description="File name without the .md suffix.")
-    title: str = Field(description="The first line, without the leading '#'.")
-    body: str = Field(description="Everything after the title line.")
+    id: str
+    """File name without the .md suffix."""
+    title: str
+    """The first line, without the leading '#'; the id when there is no title line."""
+    body: str
+    """Everything after the title line, folded onto one line."""
 
 
 def load_notes(notes_dir: Path) -> list[Note]:

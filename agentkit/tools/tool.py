@@ -27,9 +27,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ValidationError
 
-from agentkit.tools.arguments import arguments_model, describe_errors, parameters_schema, signature_hint
+from agentkit.tools.arguments import build_arguments_model, describe_errors, parameters_schema, signature_hint
 from agentkit.tools.docstrings import parse_docstring
 
 ErrorKind = Literal["invalid_arguments", "tool_error", "timeout", "unknown_tool"]
@@ -46,12 +46,18 @@ class ToolError(Exception):
 class ToolResult(BaseModel):
     """The outcome of one tool call, as the agent records it and the model sees it."""
 
-    name: str = Field(description="Name of the tool that was called.")
-    arguments: dict[str, Any] = Field(description="Arguments as the model sent them.")
-    ok: bool = Field(description="True when the tool ran and returned a value.")
-    content: str = Field(description="The observation text shown to the model.")
-    error_kind: ErrorKind | None = Field(default=None, description="Why it failed; None when ok.")
-    elapsed_s: float = Field(default=0.0, description="Wall time of validation plus the call.")
+    name: str
+    """Name of the tool that was called (as the model wrote it)."""
+    arguments: dict[str, Any]
+    """Arguments as the model sent them, before validation."""
+    ok: bool
+    """True when the tool ran and returned a value."""
+    content: str
+    """The observation text shown to the model."""
+    error_kind: ErrorKind | None = None
+    """Why it failed: invalid_arguments, tool_error, timeout or unknown_tool; None when ok."""
+    elapsed_s: float = 0.0
+    """Wall time of validation plus the call, in seconds."""
 
 
 @dataclass(frozen=True)
@@ -89,15 +95,14 @@ class Tool:
             return ToolResult(name=self.name, arguments=shown, ok=ok, content=content,
                               error_kind=kind, elapsed_s=time.perf_counter() - start)
 
-        hint = f"Call it as {signature_hint(self.name, self.parameters)}."
         if not isinstance(arguments, dict):
-            return result(False, f"Error: arguments for {self.name} must be a JSON object. {hint}",
+            return result(False, f"Error: arguments for {self.name} must be a JSON object. {self._hint()}",
                           "invalid_arguments")
         try:
             validated = self.arguments_model.model_validate(arguments)
         except ValidationError as error:
             problems = "; ".join(describe_errors(error, self.parameters))
-            return result(False, f"Error: invalid arguments for {self.name}: {problems}. {hint}",
+            return result(False, f"Error: invalid arguments for {self.name}: {problems}. {self._hint()}",
                           "invalid_arguments")
 
         # Pass the validated values, not the raw ones: "21" sent for a float
@@ -105,13 +110,22 @@ class Tool:
         kwargs = {name: getattr(validated, name) for name in self.parameters["properties"]}
         try:
             value = _call_with_timeout(self.fn, kwargs, timeout, thread_name=f"tool-{self.name}")
-        except TimeoutError:
+        except _TimedOut:
             return result(False, f"Error: {self.name} timed out after {timeout:g}s.", "timeout")
         except ToolError as error:
             return result(False, f"Error: {error}", "tool_error")
         except (Exception, SystemExit) as error:  # a tool calling sys.exit must not end the agent
-            return result(False, f"Error: {self.name} raised {type(error).__name__}: {error}", "tool_error")
-        return result(True, encode_result(value))
+            detail = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+            return result(False, f"Error: {self.name} raised {detail}", "tool_error")
+        try:
+            return result(True, encode_result(value))
+        except (TypeError, ValueError) as error:  # e.g. a structure that refers to itself
+            message = f"Error: {self.name} returned a value that is not JSON: {error}"
+            return result(False, message, "tool_error")
+
+    def _hint(self) -> str:
+        """Appended to argument errors: the call shape, so the model can retry right away."""
+        return f"Call it as {signature_hint(self.name, self.parameters)}."
 
 
 def tool(fn: Callable | None = None, *, name: str | None = None, description: str | None = None):
@@ -125,7 +139,7 @@ def tool(fn: Callable | None = None, *, name: str | None = None, description: st
                 f"tool {fn.__name__!r} has no docstring: its first line is the description "
                 "the model reads to decide when to call it. Add one."
             )
-        model = arguments_model(fn, arg_docs)
+        model = build_arguments_model(fn, arg_docs)
         return Tool(name=name or fn.__name__, description=text,
                     parameters=parameters_schema(model), fn=fn, arguments_model=model)
 
@@ -141,6 +155,10 @@ def encode_result(value: Any) -> str:
     # ensure_ascii=False keeps "São Paulo" readable (and cheaper in tokens);
     # keys stay in the order the tool returned them so outputs are stable.
     return json.dumps(value, ensure_ascii=False, default=str)
+
+
+class _TimedOut(Exception):
+    """Our own signal: a TimeoutError raised by the tool itself is a tool error, not ours."""
 
 
 def _call_with_timeout(fn: Callable, kwargs: dict, timeout: float, thread_name: str) -> Any:
@@ -162,7 +180,7 @@ def _call_with_timeout(fn: Callable, kwargs: dict, timeout: float, thread_name: 
     worker.start()
     worker.join(timeout)
     if worker.is_alive():
-        raise TimeoutError
+        raise _TimedOut
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")

@@ -34,8 +34,8 @@ def resolve_inside(root: Path, path: str) -> Path:
         raise ToolError(f"'{path}' goes up with '..'; only paths inside the workspace are allowed.")
     try:
         real = (root / text).resolve()
-    except (OSError, RuntimeError):  # e.g. a symlink loop
-        raise ToolError(f"'{path}' cannot be resolved (a symlink loop?).") from None
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL byte in the name
+        raise ToolError(f"'{path}' is not a usable path (a symlink loop or an invalid character).") from None
     # The lexical checks above cannot see symlinks; the resolved path can.
     if not real.is_relative_to(root):
         raise ToolError(f"'{path}' leads outside the workspace (through a symlink); it is not allowed.")
@@ -115,6 +115,8 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             return real.read_text(encoding="utf-8")
         except UnicodeDecodeError:
             raise ToolError(f"'{path}' is not a UTF-8 text file.") from None
+        except OSError as error:  # strerror only: the message must not reveal the real path
+            raise ToolError(f"cannot read '{path}': {error.strerror}.") from None
 
     @tool
     def write_file(path: str, content: str) -> str:
@@ -133,8 +135,14 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             raise ToolError(
                 f"content is {len(data)} bytes; write_file writes at most {MAX_WRITE_BYTES} bytes."
             )
-        real.parent.mkdir(parents=True, exist_ok=True)
-        real.write_bytes(data)
+        blocking = next((p for p in real.parents if p.is_relative_to(root) and p.is_file()), None)
+        if blocking is not None:
+            raise ToolError(f"'{_shown(root, blocking)}' is a file, so '{path}' cannot be created inside it.")
+        try:
+            real.parent.mkdir(parents=True, exist_ok=True)
+            real.write_bytes(data)
+        except OSError as error:  # e.g. a parent is a file; strerror keeps the real path out
+            raise ToolError(f"cannot write '{path}': {error.strerror}.") from None
         return f"Wrote {len(data)} bytes to {_shown(root, real)}."
 
     return [list_files, read_file, write_file]
