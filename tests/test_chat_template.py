@@ -416,3 +416,27 @@ def test_load_errors_name_the_fix(tmp_path):
         load_chat_template(tmp_path)
     with pytest.raises(TemplateNotFoundError, match="local cache"):
         load_chat_template("no-such-org-xyz/no-such-model")
+
+
+# -- against a real mlx_lm.server -------------------------------------------------
+
+@pytest.mark.server
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_server_prompt_is_the_rendered_prompt(tiny_model_dir, name):
+    """The server tokenizes exactly the string render_chat builds (its prompt_tokens match ours)."""
+    server_module = pytest.importorskip("agentkit.server")
+    from openai import OpenAI
+    from transformers import AutoTokenizer
+
+    tokenizer = AutoTokenizer.from_pretrained(str(tiny_model_dir))
+    template = load_chat_template(name)
+    # As the OpenAI SDK sends a history: arguments as JSON text, content None beside tool calls.
+    history = with_string_arguments(PARALLEL)
+    with server_module.ManagedServer(str(tiny_model_dir), template=name) as server:
+        client = OpenAI(base_url=server.base_url, api_key="none", timeout=60)
+        for kwargs in ({}, {"enable_thinking": False, "preserve_thinking": True}):
+            response = client.chat.completions.create(
+                model=server.model_id, messages=history, tools=TOOLS, max_tokens=1,
+                extra_body={"chat_template_kwargs": kwargs})
+            prompt = render_chat(template, history, TOOLS, **kwargs)
+            assert response.usage.prompt_tokens == len(tokenizer.encode(prompt, add_special_tokens=False))
