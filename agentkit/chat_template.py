@@ -180,14 +180,8 @@ def render_chat(
     for tool in tools or []:
         if not isinstance(tool, Mapping):
             raise TypeError(f"Tools must be JSON schemas (dicts), got {type(tool).__name__}: {tool!r}")
-    compiled = _compile(template)
-    return compiled.render(
-        messages=chat,
-        tools=_plain(tools),
-        documents=None,
-        add_generation_prompt=add_generation_prompt,
-        **_plain(template_kwargs),
-    )
+    return _compile(template).render(messages=chat, tools=_plain(tools), documents=None,
+                                     add_generation_prompt=add_generation_prompt, **_plain(template_kwargs))
 
 
 def _plain(value: Any) -> Any:
@@ -247,7 +241,7 @@ def _refuse_underscore(name: Any) -> None:
 
 
 class _TemplateDict:
-    """`dict(...)` and `dict.fromkeys(...)` for templates, without exposing the type itself."""
+    """`dict(...)` and `dict.fromkeys(...)` for templates, without handing them the type itself."""
 
     def __call__(self, *args: Any, **kwargs: Any) -> dict:
         return dict(*args, **kwargs)
@@ -260,8 +254,7 @@ def _raise_exception(message: str) -> None:
     raise jinja2.exceptions.TemplateError(message)
 
 
-def _tojson(x: Any, ensure_ascii: bool = False, indent: int | None = None,
-            separators: tuple[str, str] | None = None, sort_keys: bool = False) -> str:
+def _tojson(x: Any, ensure_ascii=False, indent=None, separators=None, sort_keys=False) -> str:
     # Not jinja's own `tojson`, which escapes <, > and & for HTML: a prompt
     # must keep "<tools>" as it is.
     return json.dumps(x, ensure_ascii=ensure_ascii, indent=indent, separators=separators, sort_keys=sort_keys)
