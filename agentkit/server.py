@@ -1,0 +1,303 @@
+"""ManagedServer: start a real `mlx_lm.server`, wait until it answers, always stop it.
+
+    with ManagedServer("toy-dense") as server:
+        client = OpenAI(base_url=server.base_url, api_key="unused")
+        client.chat.completions.create(model=server.model_id, ...)
+
+The lifecycle, in order: check that MLX works, resolve the model, make sure the
+port is free, start `python -m mlx_lm server` in its own process group with its
+output going to a log file, poll `GET /v1/models` until the HTTP server is up,
+send one warm-up request (mlx_lm loads the weights in a background thread, so
+the first request is what waits for them), and on the way out terminate the
+whole group, escalating to SIGKILL. Every failure raises an `agentkit.errors`
+exception with the end of the server log in its message.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from agentkit.chat_template import load_chat_template
+from agentkit.doctor import require_backend
+from agentkit.errors import PortInUseError, ServerNotReadyError, ServerStartError
+from agentkit.models import resolve_model
+
+# Servers still running, so that `atexit` can stop them if the interpreter
+# exits without leaving the `with` block. The context manager is the normal path.
+_LIVE: set[ManagedServer] = set()
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """A port nobody listens on now: bind to port 0 and let the OS pick."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((host, 0))
+        return sock.getsockname()[1]
+
+
+def require_free_port(host: str, port: int) -> None:
+    """Raise `PortInUseError` when something already listens on `port`."""
+    # Something answering a connect is busy for sure; a failing bind catches
+    # listeners on other addresses of the same port.
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(0.5)
+        busy = probe.connect_ex((_client_host(host), port)) == 0
+    if not busy:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            # Same option as the server's own socket, so a port left in
+            # TIME_WAIT by a server that just stopped still counts as free.
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            try:
+                sock.bind((host, port))
+            except OSError:
+                busy = True
+    if busy:
+        raise PortInUseError(
+            f"Port {port} on {host} is already in use.",
+            fix=f"pick another with `--port N` (or port=N), leave it out to get a free one, "
+            f"or stop the process using it (`lsof -i :{port}` shows it)",
+        )
+
+
+def _client_host(host: str) -> str:
+    # A server bound to every interface is still reached through loopback.
+    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+
+
+class ManagedServer:
+    """A running `mlx_lm.server` for one model, stopped when the `with` block ends."""
+
+    def __init__(
+        self,
+        model: str,
+        *,
+        port: int | None = None,
+        template: str | None = None,
+        log_path: str | Path | None = None,
+        ready_timeout: float = 60.0,
+        extra_args: tuple[str, ...] | list[str] = (),
+        host: str = "127.0.0.1",
+    ) -> None:
+        self.model = model
+        self.port = port
+        self.template = template
+        self.ready_timeout = ready_timeout
+        self.extra_args = tuple(extra_args)
+        self.host = host
+        self.log_path = Path(log_path) if log_path is not None else None
+        self.model_id: str | None = None
+        self.process: subprocess.Popen | None = None
+        self._log_file = None
+
+    @property
+    def base_url(self) -> str:
+        """The OpenAI-compatible root, e.g. `http://127.0.0.1:51234/v1`."""
+        return f"http://{_client_host(self.host)}:{self.port}/v1"
+
+    def __enter__(self) -> ManagedServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stop()
+
+    def start(self) -> None:
+        """Start the server and return once it has answered a warm-up request."""
+        require_backend()
+        ref = resolve_model(self.model, need_chat_template=self.template is None)
+        # mlx_lm names a local model by its absolute path; sending that same
+        # string as `model` in requests keeps it from loading the weights twice.
+        self.model_id = ref.server_arg
+        _ensure_hf_cache_dir()
+        command = [sys.executable, "-m", "mlx_lm", "server", "--model", ref.server_arg,
+                   "--host", self.host]
+        if self.template is not None:
+            command += ["--chat-template", load_chat_template(self.template)]
+        if self.port is None:
+            self.port = free_port(self.host)
+        else:
+            require_free_port(self.host, self.port)
+        command += ["--port", str(self.port), *self.extra_args]
+
+        if self.log_path is None:
+            fd, name = tempfile.mkstemp(prefix="agentkit-mlx-server-", suffix=".log")
+            os.close(fd)
+            self.log_path = Path(name)
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = open(self.log_path, "w")
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=self._log_file,
+            stderr=subprocess.STDOUT,
+            # Own process group: a Ctrl-C in the terminal reaches only us, and
+            # we decide how the server stops (and stop all of it).
+            start_new_session=True,
+            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        _LIVE.add(self)
+        try:
+            deadline = time.monotonic() + self.ready_timeout
+            self._wait_for_http(deadline)
+            self._warm_up(deadline)
+        except BaseException:
+            self.stop()
+            raise
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Terminate the server's process group, then kill it if it lingers."""
+        process = self.process
+        # returncode is set once the process has been reaped; then its pid (and
+        # group id) may belong to someone else, so it must not be signalled.
+        if process is not None and process.returncode is None:
+            try:
+                if process.poll() is None:
+                    _signal_group(process.pid, signal.SIGTERM)
+                    process.wait(timeout=timeout)
+            except subprocess.TimeoutExpired:
+                pass
+            finally:
+                # Also reached on a second Ctrl-C while waiting: never leave it running.
+                if process.poll() is None:
+                    _signal_group(process.pid, signal.SIGKILL)
+                    process.wait()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        _LIVE.discard(self)
+
+    def wait(self) -> int:
+        """Block until the server process exits; return its exit code."""
+        assert self.process is not None, "start() the server first"
+        return self.process.wait()
+
+    def log_tail(self, n: int = 20) -> str:
+        """The last `n` lines of the server log."""
+        if self.log_path is None or not self.log_path.exists():
+            return ""
+        lines = self.log_path.read_text(errors="replace").splitlines()
+        return "\n".join(lines[-n:])
+
+    def _wait_for_http(self, deadline: float) -> None:
+        while True:
+            self._raise_if_exited()
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2):
+                    return
+            except (OSError, ValueError):
+                pass
+            if time.monotonic() >= deadline:
+                raise self._not_ready(f"did not answer on {self.base_url}")
+            time.sleep(0.1)
+
+    def _warm_up(self, deadline: float) -> None:
+        # One token is enough to pay the one-time costs (weight loading,
+        # kernel compilation) before anything is measured.
+        body = {"model": self.model_id, "max_tokens": 1,
+                "messages": [{"role": "user", "content": "Hi"}]}
+        request = urllib.request.Request(
+            f"{self.base_url}/chat/completions", data=json.dumps(body).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=max(deadline - time.monotonic(), 0.1)):
+                return
+        except (OSError, ValueError) as exc:
+            failure = exc
+        self._raise_if_exited()
+        if isinstance(failure, TimeoutError) or isinstance(getattr(failure, "reason", None), TimeoutError):
+            raise self._not_ready("did not answer its warm-up request")
+        # mlx_lm loads the weights in a background thread; when loading fails
+        # that thread dies but the HTTP server stays up, and /health says 503.
+        if self._health_status() == 503:
+            problem = f"mlx_lm.server could not load the model {self.model!r}"
+        else:
+            if isinstance(failure, urllib.error.HTTPError):
+                failure = failure.read().decode(errors="replace")
+            problem = f"mlx_lm.server for {self.model!r} failed its warm-up request ({failure})"
+        raise ServerStartError(
+            f"{problem}.\n{self._tail_for_error()}", fix=_hint_from_log(self.log_tail(200))
+        )
+
+    def _not_ready(self, what: str) -> ServerNotReadyError:
+        return ServerNotReadyError(
+            f"mlx_lm.server for {self.model!r} {what} within {self.ready_timeout:g} s.\n"
+            f"{self._tail_for_error()}",
+            fix="give it longer (ready_timeout=..., `--ready-timeout`): a large model "
+            "loads slowly, and a Hugging Face id may still be downloading",
+        )
+
+    def _health_status(self) -> int | None:
+        try:
+            with urllib.request.urlopen(f"http://{_client_host(self.host)}:{self.port}/health",
+                                        timeout=2) as response:
+                return response.status
+        except urllib.error.HTTPError as exc:
+            return exc.code
+        except OSError:
+            return None
+
+    def _raise_if_exited(self) -> None:
+        assert self.process is not None
+        code = self.process.poll()
+        if code is not None:
+            raise ServerStartError(
+                f"mlx_lm.server for {self.model!r} exited with code {code} while starting.\n"
+                f"{self._tail_for_error()}",
+                fix=_hint_from_log(self.log_tail(200)),
+            )
+
+    def _tail_for_error(self) -> str:
+        if self._log_file is not None:
+            self._log_file.flush()
+        tail = self.log_tail(20) or "(empty so far)"
+        return f"Last lines of {self.log_path}:\n{tail}"
+
+
+def _hint_from_log(log: str) -> str:
+    """A likely fix for the failures that show up in mlx_lm.server logs."""
+    if "Address already in use" in log:
+        return "another process took the port; start again without a fixed port or stop it"
+    if "not supported" in log and "Model type" in log:
+        return "mlx_lm does not know this model_type; check config.json or upgrade mlx-lm"
+    if "JSONDecodeError" in log or "Expecting value" in log:
+        return "a JSON file in the model directory is corrupt; re-create or re-download it"
+    if "chat_template" in log or "chat template" in log:
+        return "the model has no usable chat template; pass one with `--template qwen3.6`"
+    return "read the log lines above; `agentkit doctor` checks the installation"
+
+
+def _ensure_hf_cache_dir() -> None:
+    # mlx-lm 0.32 answers GET /v1/models with "200" and an empty body when the
+    # Hugging Face cache folder does not exist (ml-explore/mlx-lm#1636), which
+    # breaks `client.models.list()`. An empty folder is what the Hub client
+    # would create on its first download anyway.
+    from huggingface_hub import constants
+
+    try:
+        Path(constants.HF_HUB_CACHE).mkdir(parents=True, exist_ok=True)
+    except OSError:
+        pass  # read-only home: only the model listing is affected
+
+
+def _signal_group(pid: int, sig: signal.Signals) -> None:
+    try:
+        os.killpg(pid, sig)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+@atexit.register
+def _stop_all() -> None:
+    for server in list(_LIVE):
+        server.stop(timeout=2.0)

@@ -1,0 +1,266 @@
+"""ManagedServer and `agentkit serve` against a real mlx_lm.server.
+
+Most tests use the random-weight tiny model from conftest.py, which starts in
+about two seconds; the toy-model tests run once fixtures/models holds them.
+"""
+
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+from openai import OpenAI
+
+from agentkit.errors import PortInUseError, ServerNotReadyError, ServerStartError
+from agentkit.models import TOY_MODELS, missing_model_files, models_dir
+from agentkit.chat_template import TEMPLATE_NAMES
+from agentkit.server import ManagedServer, free_port
+
+pytestmark = pytest.mark.server
+
+
+def port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped by whoever adopted it) is not running.
+    stat = Path(f"/proc/{pid}/stat")
+    return not (stat.exists() and stat.read_text().split(")")[-1].split()[0] == "Z")
+
+
+def assert_stopped(server: ManagedServer) -> None:
+    assert server.process.returncode is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server.process.pid, 0)  # nothing left in its process group
+    assert not port_open(server.port)
+
+
+def chat(server: ManagedServer, text: str = "hello", **kwargs):
+    client = OpenAI(base_url=server.base_url, api_key="unused")
+    return client.chat.completions.create(
+        model=server.model_id, messages=[{"role": "user", "content": text}], max_tokens=4, **kwargs
+    )
+
+
+def test_start_answer_stop(tiny_model_dir, tmp_path):
+    log_path = tmp_path / "logs" / "server.log"
+    with ManagedServer(str(tiny_model_dir), log_path=log_path) as server:
+        assert server.base_url == f"http://127.0.0.1:{server.port}/v1"
+        assert server.log_path == log_path
+        client = OpenAI(base_url=server.base_url, api_key="unused")
+        assert server.model_id in [model.id for model in client.models.list().data]
+        response = chat(server)
+        assert response.usage.completion_tokens == 4
+        # The warm-up request went in before ours.
+        assert server.log_tail(200).count("POST /v1/chat/completions") == 2
+    assert_stopped(server)
+    assert "Starting httpd" in log_path.read_text()  # the log outlives the server
+
+
+def test_stops_after_an_exception_inside_with(tiny_model_dir):
+    with pytest.raises(RuntimeError, match="boom"):
+        with ManagedServer(str(tiny_model_dir)) as server:
+            raise RuntimeError("boom")
+    assert_stopped(server)
+
+
+def test_stops_after_keyboard_interrupt_inside_with(tiny_model_dir):
+    with pytest.raises(KeyboardInterrupt):
+        with ManagedServer(str(tiny_model_dir)) as server:
+            raise KeyboardInterrupt
+    assert_stopped(server)
+
+
+def test_two_servers_at_once(tiny_model_dir):
+    with ManagedServer(str(tiny_model_dir)) as first, ManagedServer(str(tiny_model_dir)) as second:
+        assert first.port != second.port
+        assert chat(first).usage.completion_tokens == 4
+        assert chat(second).usage.completion_tokens == 4
+    assert_stopped(first)
+    assert_stopped(second)
+
+
+def test_busy_port_is_refused_before_starting(tiny_model_dir):
+    with socket.socket() as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        server = ManagedServer(str(tiny_model_dir), port=port)
+        with pytest.raises(PortInUseError) as caught:
+            server.start()
+    assert str(port) in caught.value.message
+    assert "--port" in caught.value.fix
+    assert server.process is None
+
+
+def test_model_that_fails_to_load_shows_the_log(tiny_model_dir, tmp_path):
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    for item in tiny_model_dir.iterdir():
+        (broken / item.name).symlink_to(item)
+    (broken / "config.json").unlink()
+    (broken / "config.json").write_text("{ not json")
+    server = ManagedServer(str(broken))
+    with pytest.raises(ServerStartError) as caught:
+        server.start()
+    assert "could not load the model" in caught.value.message
+    assert "JSONDecodeError" in caught.value.message  # from the log tail
+    assert "corrupt" in caught.value.fix
+    assert_stopped(server)
+
+
+def test_server_that_exits_at_start_reports_code_and_log(tiny_model_dir):
+    server = ManagedServer(str(tiny_model_dir), extra_args=["--no-such-option"])
+    with pytest.raises(ServerStartError) as caught:
+        server.start()
+    assert "exited with code 2" in caught.value.message
+    assert "unrecognized arguments: --no-such-option" in caught.value.message
+    assert server.process.returncode == 2
+
+
+def test_ready_timeout_cleans_up(tiny_model_dir):
+    server = ManagedServer(str(tiny_model_dir), ready_timeout=0.01)
+    with pytest.raises(ServerNotReadyError) as caught:
+        server.start()
+    assert "0.01 s" in caught.value.message
+    assert "ready_timeout" in caught.value.fix
+    assert_stopped(server)
+
+
+def test_template_file_replaces_the_models_template(tiny_model_dir, tmp_path):
+    template = tmp_path / "long.jinja"
+    template.write_text(
+        "<|im_start|>system\n" + "padding " * 100 + "<|im_end|>\n"
+        "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}"
+        "<|im_start|>assistant\n"
+    )
+    with ManagedServer(str(tiny_model_dir), template=str(template)) as server:
+        assert chat(server).usage.prompt_tokens >= 100
+
+
+@pytest.mark.parametrize("name", TEMPLATE_NAMES)
+def test_kit_template_by_name(tiny_model_dir, name):
+    with ManagedServer(str(tiny_model_dir), template=name) as server:
+        assert chat(server).usage.completion_tokens >= 1
+
+
+@pytest.mark.parametrize("name", TOY_MODELS)
+def test_toy_model_serves(name):
+    if missing_model_files(models_dir() / name):
+        pytest.skip(f"{name} is not in {models_dir()} yet")
+    with ManagedServer(name) as server:
+        assert Path(server.model_id) == (models_dir() / name).resolve()
+        assert chat(server).usage.completion_tokens >= 1
+
+
+def test_atexit_stops_a_server_left_running(tiny_model_dir):
+    script = (
+        "import sys\nfrom agentkit.server import ManagedServer\n"
+        "server = ManagedServer(sys.argv[1])\nserver.start()\n"
+        "print(server.port, server.process.pid, flush=True)\n"
+        # Leaves without stop(): only the atexit guard can clean up.
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(tiny_model_dir)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    port, pid = map(int, done.stdout.split())
+    assert not process_alive(pid)
+    assert not port_open(port)
+
+
+def read_lines(stream, lines: queue.Queue) -> None:
+    for line in stream:
+        lines.put(line)
+    lines.put(None)
+
+
+def test_agentkit_serve_prints_url_and_stops_on_ctrl_c(tiny_model_dir):
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "agentkit.cli", "serve", str(tiny_model_dir), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "COLUMNS": "250"},
+    )
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
+    output = []
+    try:
+        while not any(line.startswith("Ctrl-C") for line in output):
+            line = lines.get(timeout=60)
+            assert line is not None, "agentkit serve ended early:\n" + "".join(output)
+            output.append(line)
+        url = f"http://127.0.0.1:{port}/v1"
+        assert f"ready {url}\n" in output
+        assert any(line.startswith("log: ") for line in output)
+        with urllib.request.urlopen(url + "/models", timeout=5) as response:
+            assert response.status == 200
+        process.send_signal(signal.SIGINT)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+    while (line := lines.get(timeout=10)) is not None:
+        output.append(line)
+    assert output[-1] == "stopped\n"
+    assert "Traceback" not in "".join(output)
+    assert not port_open(port)
+
+
+def test_doctor_sees_a_running_server(tiny_model_dir):
+    with ManagedServer(str(tiny_model_dir)) as server:
+        done = subprocess.run(
+            [sys.executable, "-m", "agentkit.cli", "doctor", "--url", server.base_url],
+            capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "250"},
+        )
+    assert f"{server.base_url} serves {server.model_id}" in done.stdout
+    assert "no answer" not in done.stdout
+
+
+def test_ctrl_c_typed_in_a_terminal_stops_serve(tiny_model_dir):
+    """In a real terminal Ctrl-C signals the whole foreground process group;
+    the server sits in its own group, so `agentkit serve` alone handles it."""
+    import pty
+    import select
+
+    port = free_port()
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: become `agentkit serve` on the pseudo-terminal
+        os.execv(sys.executable, [sys.executable, "-m", "agentkit.cli", "serve",
+                                  str(tiny_model_dir), "--port", str(port)])
+    screen, status = b"", None
+    try:
+        while b"Ctrl-C to stop" not in screen:
+            ready, _, _ = select.select([terminal], [], [], 60)
+            assert ready, "agentkit serve printed nothing for 60 s:\n" + screen.decode()
+            screen += os.read(terminal, 4096)
+        assert port_open(port)
+        os.write(terminal, b"\x03")  # what the terminal sends for Ctrl-C
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if status is None:  # the test failed before the child exited
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+    while select.select([terminal], [], [], 1)[0]:
+        try:
+            chunk = os.read(terminal, 4096)
+        except OSError:  # Linux reports EIO once the child side is closed
+            break
+        if not chunk:
+            break
+        screen += chunk
+    os.close(terminal)
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert b"stopped" in screen
+    assert not port_open(port)
