@@ -1,0 +1,144 @@
+"""The `agentkit` command: one small function per subcommand.
+
+Each `add_<name>` function declares its arguments and a `run` function that
+imports the module doing the work only when that subcommand runs, so
+`agentkit --help` stays fast (importing mlx_lm alone takes seconds).
+Kit errors (`AgentkitError`) are printed as a red message with their fix and
+exit code 2; set AGENTKIT_DEBUG=1 to get the traceback as well.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+from collections.abc import Callable
+
+Subcommands = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+
+def add_serve(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "serve", help="run mlx_lm.server for a model in the foreground until Ctrl-C",
+        description="Start mlx_lm.server for MODEL, wait until it answers, print its URL.",
+    )
+    parser.add_argument("model", metavar="MODEL",
+                        help="toy-dense, toy-moe, a model directory, or a Hugging Face id")
+    parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
+    parser.add_argument("--template", default=None,
+                        help="chat template: a kit name (qwen3.6, hermes) or a .jinja path")
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only)")
+    parser.add_argument("--ready-timeout", type=float, default=60.0,
+                        help="seconds to wait for the model to load (default: 60)")
+    parser.set_defaults(run=run_serve)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from agentkit.errors import ServerStartError
+    from agentkit.server import ManagedServer
+
+    console = Console()
+    # A plain `kill` (SIGTERM) should stop the server too, through the same
+    # clean path as Ctrl-C instead of leaving it orphaned.
+    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
+    server = ManagedServer(args.model, port=args.port, template=args.template,
+                           host=args.host, ready_timeout=args.ready_timeout)
+    stopped_by_user = False
+    try:
+        with console.status(f"starting mlx_lm.server for {args.model}..."):
+            server.start()
+        # One unwrapped line each, so scripts can read them from a pipe.
+        for line in (f"ready {server.base_url}", f"model id: {server.model_id}",
+                     f"log: {server.log_path}", "Ctrl-C to stop"):
+            console.print(line, soft_wrap=True, highlight=False, markup=False)
+        code = server.wait()
+    except KeyboardInterrupt:
+        stopped_by_user = True
+    finally:
+        server.stop()
+    if stopped_by_user:
+        console.print("stopped")
+        return 0
+    raise ServerStartError(
+        f"mlx_lm.server exited on its own with code {code}.\n{server.log_tail(20)}",
+        fix=f"read the full log at {server.log_path}",
+    )
+
+
+def add_doctor(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "doctor", help="check Python, MLX, memory, the toy models and a server",
+        description="Check that this machine can serve models; exit 1 if a required check fails.",
+    )
+    parser.add_argument("--url", default=None,
+                        help="server to look for (default: mlx_lm.server's own default, "
+                        "port 8080 on this machine); when given, no answer is a failure")
+    parser.set_defaults(run=run_doctor)
+
+
+def run_doctor(args: argparse.Namespace) -> int:
+    from agentkit.doctor import DEFAULT_URL, report, run_checks
+
+    return report(run_checks(url=args.url or DEFAULT_URL, url_required=args.url is not None))
+
+
+# ---------------------------------------------------------------------------
+# Registration point. A new subcommand is one `add_<name>(subcommands)`
+# function above, following add_serve: declare its arguments, set
+# `run=run_<name>`, and import its module inside `run_<name>`. Then list it
+# here. Planned: compare, toy (with `toy train` / `toy eval` as its own
+# subparsers), chat, run, trace, bench, fit.
+# ---------------------------------------------------------------------------
+SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
+    add_serve,
+    add_doctor,
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="agentkit", description="Build LLM agents from scratch against a local mlx_lm.server."
+    )
+    subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for add in SUBCOMMANDS:
+        add(subcommands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `agentkit` console script; returns the exit code."""
+    from agentkit.errors import AgentkitError
+
+    args = build_parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except AgentkitError as exc:
+        if os.environ.get("AGENTKIT_DEBUG") == "1":
+            raise
+        _print_error(exc)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+def _print_error(exc: AgentkitError) -> None:
+    from rich.console import Console
+    from rich.text import Text
+
+    console = Console(stderr=True)
+    # Text(), not markup: messages quote logs and paths full of [brackets].
+    console.print(Text(f"error: {exc.message}", style="red"))
+    if exc.fix:
+        console.print(Text(f"fix: {exc.fix}", style="bold"))
+
+
+def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+if __name__ == "__main__":
+    sys.exit(main())

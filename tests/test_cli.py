@@ -1,0 +1,95 @@
+"""The `agentkit` command line: parsing, error printing, and `doctor` end to end."""
+
+import os
+import subprocess
+import sys
+import time
+
+import pytest
+
+from agentkit.cli import build_parser, main
+from agentkit.errors import ModelNotFoundError
+from agentkit.server import free_port
+
+
+def run_agentkit(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    # A wide fake terminal, so rich does not wrap the words the tests look for.
+    env = {**os.environ, "COLUMNS": "250", **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "agentkit.cli", *args],
+        capture_output=True, text=True, timeout=120, env=env,
+    )
+
+
+def test_help_lists_subcommands_and_is_fast():
+    started = time.monotonic()
+    done = run_agentkit("--help")
+    elapsed = time.monotonic() - started
+    assert done.returncode == 0
+    assert "serve" in done.stdout and "doctor" in done.stdout
+    # No mlx_lm import on the way to --help (that alone takes seconds).
+    assert elapsed < 2.0, f"agentkit --help took {elapsed:.1f} s"
+
+
+def test_serve_arguments():
+    args = build_parser().parse_args(
+        ["serve", "toy-moe", "--port", "9000", "--template", "hermes", "--host", "0.0.0.0"]
+    )
+    assert (args.model, args.port, args.template, args.host) == ("toy-moe", 9000, "hermes", "0.0.0.0")
+    defaults = build_parser().parse_args(["serve", "toy-dense"])
+    assert defaults.port is None and defaults.template is None and defaults.host == "127.0.0.1"
+
+
+def test_a_command_is_required(capsys):
+    with pytest.raises(SystemExit) as caught:
+        main([])
+    assert caught.value.code == 2
+
+
+def test_kit_error_prints_message_and_fix_without_traceback(capsys, monkeypatch):
+    monkeypatch.delenv("AGENTKIT_DEBUG", raising=False)
+    assert main(["serve", "no-such-model"]) == 2
+    err = capsys.readouterr().err
+    assert "error: No model 'no-such-model'" in err
+    assert "fix: use one of toy-dense, toy-moe" in err
+    assert "Traceback" not in err
+
+
+def test_debug_env_shows_the_traceback(monkeypatch):
+    monkeypatch.setenv("AGENTKIT_DEBUG", "1")
+    with pytest.raises(ModelNotFoundError):
+        main(["serve", "no-such-model"])
+
+
+def test_missing_template_is_reported_before_anything_starts(tmp_path, model_files):
+    model = model_files(tmp_path / "model")
+    done = run_agentkit("serve", str(model), "--template", "no-such-template")
+    assert done.returncode == 2
+    assert "error: No chat template" in done.stderr
+    assert "no-such-template" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_doctor_passes_with_complete_toy_models(tmp_path, model_files):
+    for name in ("toy-dense", "toy-moe"):
+        model_files(tmp_path / name)
+    done = run_agentkit("doctor", env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
+    assert done.returncode == 0, done.stdout
+    for expected in ("MLX backend", "mlx-lm", "Memory", "Toy model toy-moe", "Server"):
+        assert expected in done.stdout
+
+
+def test_doctor_fails_when_toy_models_are_missing(tmp_path):
+    done = run_agentkit("doctor", env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
+    assert done.returncode == 1
+    assert "FAIL" in done.stdout
+    assert "agentkit toy train" in done.stdout
+
+
+def test_doctor_with_url_requires_that_server(tmp_path, model_files):
+    for name in ("toy-dense", "toy-moe"):
+        model_files(tmp_path / name)
+    url = f"http://127.0.0.1:{free_port()}/v1"
+    done = run_agentkit("doctor", "--url", url, env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
+    assert done.returncode == 1
+    assert "no answer at" in done.stdout
