@@ -1,0 +1,97 @@
+"""Find where a `<tool_call>` block ends, one chunk at a time, without rescanning.
+
+In XML blocks the end is simply the first `</tool_call>`. In JSON blocks a
+string may legitimately contain `</tool_call>` (a model writing about tool
+calls), so the scanner follows the JSON lexically: inside a string nothing is a
+tag, and once the outermost object closes it is back to plain text. It keeps
+its position (depth, inside a string, after a backslash) between chunks, so
+each chunk is scanned once.
+
+A raw newline cannot occur in a JSON string; when one does, the quotes cannot
+be trusted (`"it"s"` opened a string the model never meant), and the scanner
+falls back to plain text rather than swallow the rest of the output.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agentkit.parsing.tags import BLOCK_TAGS, MAYBE, tag_at
+
+NON_SPACE = re.compile(r"\S")
+STRING_SPECIAL = re.compile(r'[\\"\n]')
+JSON_SPECIAL = re.compile(r'[{}\[\]"<]')
+
+
+class BlockScanner:
+    """The lexical state of one block's JSON, carried across chunks."""
+
+    def __init__(self) -> None:
+        self.reset()
+
+    def reset(self) -> None:
+        """Start a new block."""
+        self.mode = "start"  # start -> json | plain
+        self.depth = 0
+        self.in_string = False
+        self.escaped = False
+
+    def scan(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
+        """Scan `text[i:]` for the tag that ends the block.
+
+        Returns `(j, tag)` with the tag found at `j`, or `(j, None)`: no tag
+        yet, everything before `j` belongs to the block, and `text[j:]` (if any)
+        may start a tag and must be scanned again with more input.
+        """
+        n = len(text)
+        while i < n:
+            if self.mode == "start":
+                found = NON_SPACE.search(text, i)
+                if found is None:
+                    return n, None
+                i = found.start()
+                self.mode = "json" if text[i] in "{[" else "plain"
+            elif self.mode == "plain":
+                return self._scan_plain(text, i, final)
+            elif self.escaped:
+                self.escaped = False
+                i += 1
+            elif self.in_string:
+                found = STRING_SPECIAL.search(text, i)
+                if found is None:
+                    return n, None
+                char, i = found.group(), found.end()
+                if char == "\\":
+                    self.escaped = True
+                elif char == '"':
+                    self.in_string = False
+                else:
+                    self.mode = "plain"
+            else:
+                found = JSON_SPECIAL.search(text, i)
+                if found is None:
+                    return n, None
+                char, k = found.group(), found.start()
+                i = k + 1
+                if char == "<":
+                    tag = tag_at(text, k, BLOCK_TAGS, final)
+                    if tag is not None:
+                        return k, (None if tag == MAYBE else tag)
+                elif char == '"':
+                    self.in_string = True
+                elif char in "{[":
+                    self.depth += 1
+                else:
+                    self.depth -= 1
+                    if self.depth <= 0:
+                        self.mode = "plain"
+        return n, None
+
+    def _scan_plain(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
+        k = text.find("<", i)
+        while k != -1:
+            tag = tag_at(text, k, BLOCK_TAGS, final)
+            if tag is not None:
+                return k, (None if tag == MAYBE else tag)
+            k = text.find("<", k + 1)
+        return len(text), None

@@ -1,0 +1,137 @@
+"""The Hermes JSON dialect: one JSON object per `<tool_call>` block.
+
+    <tool_call>
+    {"name": "get_weather", "arguments": {"city": "Seoul"}}
+    </tool_call>
+
+The object is decoded by its own boundary (`raw_decode`), so text after it is
+reported as junk instead of breaking the call. Recoveries, each a warning:
+trailing junk, `arguments` given as a JSON string, `parameters` instead of
+`arguments`, a Python literal (single quotes, True/None), and several calls
+as one JSON list (mlx-lm accepts that too).
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from typing import Any
+
+from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
+from agentkit.parsing.types import BlockResult, ToolCall
+
+DECODER = json.JSONDecoder(strict=False)
+JSON_TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number",
+                   bool: "a boolean", type(None): "null"}
+
+
+def parse_hermes(body: str, body_pos: int, raw: str, complete: bool) -> BlockResult:
+    """Parse the text between `<tool_call>` and `</tool_call>` as Hermes JSON.
+
+    `body_pos` is where `body` starts in the whole output (for issue positions);
+    `complete` is False when the output ended before the block was closed.
+    """
+    result = BlockResult(calls=[], issues=[])
+    start = _first_bracket(body)
+    if body[:start].strip():
+        junk = body[:start].strip()
+        result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
+    value, end, problem = _decode(body, start)
+    if problem is not None:
+        code = "truncated_tool_call" if not complete else "invalid_json"
+        position = body_pos + (start if code == "truncated_tool_call" else end)
+        snippet = snippet_at(body, start if code == "truncated_tool_call" else end)
+        result.issues.append(make_issue(code, position, snippet, detail=problem))
+        return result
+    if end < 0:  # the value was read as a Python literal
+        result.issues.append(make_issue("python_literal", body_pos + start, snippet_at(body, start)))
+        end = -end
+    junk = body[end:].strip()
+    if junk:
+        junk_at = end + (len(body[end:]) - len(body[end:].lstrip()))
+        result.issues.append(
+            make_issue("trailing_junk", body_pos + junk_at, snippet_at(body, junk_at), junk=junk)
+        )
+    items = [value]
+    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+        result.issues.append(make_issue("calls_as_list", body_pos + start, snippet_at(body, start)))
+        items = value
+    for item in items:
+        _add_call(item, result, body_pos + start, snippet_at(body, start), raw)
+    return result
+
+
+def _first_bracket(body: str) -> int:
+    """Index of the `{` or `[` where the JSON value starts (0 when there is none)."""
+    stripped = len(body) - len(body.lstrip())
+    if body[stripped : stripped + 1] in ("{", "["):
+        return stripped
+    found = body.find("{")
+    return found if found != -1 else stripped
+
+
+def _decode(body: str, start: int) -> tuple[Any, int, str | None]:
+    """(value, end, None) for JSON; end is negative for a Python literal.
+
+    On failure returns (None, error_index, description).
+    """
+    try:
+        value, end = DECODER.raw_decode(body, start)
+        return value, end, None
+    except json.JSONDecodeError as error:
+        failure = (None, error.pos, f"{error.msg} at character {error.pos - start}")
+    except (ValueError, RecursionError) as error:  # huge integers, deep nesting
+        return None, start, str(error)[:80]
+    # A Python literal has no decoder that stops at its end, so try the text up
+    # to the last closing bracket.
+    last = max(body.rfind("}"), body.rfind("]"))
+    if last > start:
+        try:
+            value = ast.literal_eval(body[start : last + 1])
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            return failure
+        if isinstance(value, (dict, list)):
+            return value, -(last + 1), None
+    return failure
+
+
+def _add_call(item: Any, result: BlockResult, position: int, snippet: str, raw: str) -> None:
+    if not isinstance(item, dict):
+        detail = f"the call is {JSON_TYPE_NAMES.get(type(item), 'not an object')}, not an object"
+        result.issues.append(make_issue("invalid_json", position, snippet, detail=detail))
+        return
+    name = item.get("name")
+    if not isinstance(name, str) or not name.strip():
+        fix = FIX_BY_DIALECT["hermes"]
+        result.issues.append(make_issue("missing_function_name", position, snippet, fix=fix))
+        return
+    name = name.strip()
+    if "arguments" in item:
+        arguments = item["arguments"]
+    else:
+        arguments = item.get("parameters")
+        if "parameters" in item:
+            result.issues.append(make_issue("parameters_key", position, snippet, name=name))
+    if arguments is None:  # a call to a tool without parameters
+        arguments = {}
+    if isinstance(arguments, str):
+        decoded = _decode_string_arguments(arguments)
+        if isinstance(decoded, dict):
+            result.issues.append(make_issue("arguments_as_string", position, snippet, name=name))
+            arguments = decoded
+    if not isinstance(arguments, dict):
+        kind = JSON_TYPE_NAMES.get(type(arguments), "that")
+        result.issues.append(
+            make_issue("arguments_not_object", position, snippet, name=name, kind=kind)
+        )
+        return
+    result.calls.append(ToolCall(name=name, arguments=arguments, raw=raw, dialect="hermes"))
+
+
+def _decode_string_arguments(text: str) -> Any:
+    if not text.strip():
+        return {}
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return None

@@ -1,0 +1,188 @@
+"""Turn the text of an XML `<parameter>` into a typed value, guided by JSON schema.
+
+In the Qwen3-Coder XML dialect every value is text; only the tool's schema says
+whether "42" is a number or a string. The rules, in order:
+
+- A parameter with no schema (unknown tool, unknown parameter, no `tools`)
+  keeps its text, except that text which is clearly a JSON object or array
+  (starts with `{` or `[` and decodes) is decoded. mlx-lm decodes such text
+  only for known parameters without a `type`; we also do it for unknown ones,
+  because a model that sends `{"a": 1}` meant an object far more often than
+  the string.
+- `string` keeps the text as is. `integer`, `number`, `boolean`, `null` parse
+  the trimmed text (`3.0` is accepted as the integer 3; `True` as true).
+  `object` and `array` decode JSON, then fall back to a Python literal.
+- `enum` without a `type`: the text if it is a member, else its JSON decoding
+  if that is a member.
+- Unions (`"type": ["integer", "null"]`, `anyOf`, `oneOf`): `null` first, then
+  every non-string alternative in the order given, then string. So "5" under
+  `["integer", "string"]` is 5: text cannot say which one was meant, and a
+  non-string reading is the only reason to declare the union.
+- When nothing fits, the text is kept and the caller reports `schema_mismatch`,
+  so the tool's own validation can tell the model what it expected.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from typing import Any
+
+# Type names seen in real tool schemas besides the JSON-schema ones (mlx-lm
+# accepts the same families).
+TYPE_ALIASES = {
+    "str": "string", "text": "string", "varchar": "string", "char": "string",
+    "int": "integer", "long": "integer", "short": "integer", "uint": "integer",
+    "float": "number", "double": "number", "decimal": "number",
+    "bool": "boolean", "binary": "boolean",
+    "dict": "object", "map": "object", "list": "array", "arr": "array",
+    "none": "null",
+}
+INTEGER_TEXT = re.compile(r"[+-]?\d+")
+FAILED = object()
+
+
+def tool_parameters(tools: list[dict] | None, name: str) -> dict[str, Any] | None:
+    """The `properties` of the named tool's parameters, or None if unknown.
+
+    Accepts the OpenAI form `{"type": "function", "function": {...}}` and the
+    bare `{"name": ..., "parameters": ...}` form.
+    """
+    for tool in tools or ():
+        if not isinstance(tool, dict):
+            continue
+        function = tool.get("function", tool)
+        if isinstance(function, dict) and function.get("name") == name:
+            parameters = function.get("parameters") or {}
+            properties = parameters.get("properties") if isinstance(parameters, dict) else None
+            return properties if isinstance(properties, dict) else {}
+    return None
+
+
+def convert_value(text: str, schema: Any) -> tuple[Any, str | None]:
+    """Return `(value, None)`, or `(text, expected)` when the text does not fit."""
+    if not isinstance(schema, dict) or not schema:
+        return decode_untyped(text), None
+    alternatives = _alternatives(schema)
+    if alternatives is None:
+        return decode_untyped(text), None
+    names = [alt.get("type") for alt in alternatives]
+    if "null" in names and text.strip().lower() in ("null", "none"):
+        return None, None
+    for alt in alternatives:
+        if alt.get("type") not in ("string", "null"):
+            value = _convert_one(text, alt)
+            if value is not FAILED:
+                return value, None
+    if "string" in names:
+        return text, None
+    return text, " or ".join(_describe(alt) for alt in alternatives)
+
+
+def decode_untyped(text: str) -> Any:
+    """Text with no schema: decode a JSON object or array, keep anything else."""
+    stripped = text.strip()
+    if stripped[:1] in ("{", "["):
+        value = _json(stripped)
+        if isinstance(value, (dict, list)):
+            return value
+    return text
+
+
+def _alternatives(schema: dict) -> list[dict] | None:
+    """Flatten a schema into single-type alternatives; None means "untyped"."""
+    for key in ("anyOf", "oneOf"):
+        if isinstance(schema.get(key), list):
+            flat: list[dict] = []
+            for sub in schema[key]:
+                flat += (_alternatives(sub) or []) if isinstance(sub, dict) else []
+            return flat or None
+    kind = schema.get("type")
+    if isinstance(kind, list):
+        return [{**schema, "type": _type_name(k)} for k in kind if isinstance(k, str)] or None
+    if isinstance(kind, str):
+        return [{**schema, "type": _type_name(kind)}]
+    if isinstance(schema.get("enum"), list):
+        return [{"type": "enum", "enum": schema["enum"]}]
+    if "properties" in schema:
+        return [{"type": "object"}]
+    if "items" in schema:
+        return [{"type": "array"}]
+    return None
+
+
+def _type_name(name: str) -> str:
+    name = name.strip().lower()
+    return TYPE_ALIASES.get(name, name)
+
+
+def _convert_one(text: str, alt: dict) -> Any:
+    """The value of `text` as the single type `alt`, or FAILED."""
+    kind, stripped = alt.get("type"), text.strip()
+    if kind == "integer":
+        if INTEGER_TEXT.fullmatch(stripped):
+            return _int(stripped)
+        number = _number(stripped)
+        if isinstance(number, float) and number.is_integer():
+            return int(number)
+        return FAILED
+    if kind == "number":
+        return _number(stripped)
+    if kind == "boolean":
+        lowered = stripped.lower()
+        return lowered == "true" if lowered in ("true", "false") else FAILED
+    if kind in ("object", "array"):
+        wanted = dict if kind == "object" else list
+        for decode in (_json, _python_literal):
+            value = decode(stripped)
+            if isinstance(value, wanted):
+                return value
+        return FAILED
+    if kind == "enum":
+        members = alt["enum"]
+        if text in members:
+            return text
+        value = _json(stripped)
+        same = any(value == m and type(value) is type(m) for m in members)
+        return value if value is not FAILED and same else FAILED
+    return FAILED
+
+
+def _describe(alt: dict) -> str:
+    if alt.get("type") == "enum":
+        return "one of " + json.dumps(alt["enum"], ensure_ascii=False)
+    return str(alt.get("type"))
+
+
+def _json(text: str) -> Any:
+    # Decoding must never raise: huge integers (ValueError) and deep nesting
+    # (RecursionError) are reachable from model output.
+    try:
+        return json.loads(text, strict=False)
+    except (ValueError, RecursionError):
+        return FAILED
+
+
+def _python_literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return FAILED
+
+
+def _int(text: str) -> Any:
+    try:
+        return int(text)
+    except ValueError:  # more digits than Python's int-from-text limit
+        return FAILED
+
+
+def _number(text: str) -> Any:
+    value = _json(text)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return value
+    try:
+        return float(text)
+    except ValueError:
+        return FAILED

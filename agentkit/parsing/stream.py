@@ -1,0 +1,259 @@
+"""The streaming parser: feed chunks, get safe deltas, calls and issues.
+
+A small state machine over four states:
+
+- `content`: visible text. `<think>` opens reasoning, `<tool_call>` opens a block.
+- `reasoning`: inside `<think>`. `</think>` returns to content. A `<tool_call>`
+  here is ambiguous until we know whether the think block closes later, so the
+  parser enters `pending_call` and buffers.
+- `pending_call`: a call inside reasoning. If `</think>` arrives, the call was
+  only planned: the buffer is reasoning text and a `call_in_reasoning` warning.
+  If the output ends first, the reasoning ended at the `<tool_call>` and the
+  buffer is replayed as content, where the call counts.
+- `block`: inside `<tool_call>`; `BlockScanner` finds the end, `parse_block`
+  reads the call.
+
+Only a possible tag prefix is held back between chunks (at most 22
+characters), and every character is scanned once, so work per chunk is
+proportional to the chunk. Inside a block the text is buffered until the block
+ends; the `pending_call` buffer is replayed once at most.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agentkit.parsing.block_scan import BlockScanner
+from agentkit.parsing.blocks import parse_block
+from agentkit.parsing.messages import SNIPPET_BEFORE, make_issue, snippet_at
+from agentkit.parsing.tags import (
+    CALL_CLOSE, CALL_OPEN, CONTENT_TAGS, DEBRIS, MAYBE, REASONING_TAGS, THINK_CLOSE,
+    THINK_OPEN, UNWRAPPED_FUNCTION, partial_suffix, tag_at,
+)
+from agentkit.parsing.trimmed_text import TrimmedText
+from agentkit.parsing.types import (
+    ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta, ToolCallEvent,
+)
+
+STRAY_WHERE = {THINK_CLOSE: "with no <think> open", CALL_CLOSE: "with no <tool_call> open"}
+PLANNED_NAME = re.compile(r'<function=([^<>\n]{1,80})>|"name"\s*:\s*"([^"\n]{1,80})"')
+
+
+class StreamParser:
+    """Parse one assistant output as it streams in. Never raises on input text."""
+
+    def __init__(self, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> None:
+        self._tools = tools
+        self._state = "reasoning" if prompt_opened_think else "content"
+        self._pending = ""  # unscanned tail: a possible tag prefix
+        self._base = 0  # offset of _pending[0] in the whole output
+        self._content = TrimmedText(ContentDelta)
+        self._reasoning = TrimmedText(ReasoningDelta)
+        self._had_reasoning = prompt_opened_think
+        self._calls, self._errors, self._warnings = [], [], []
+        self._events: list[Event] = []
+        self._block: list[str] = []  # the open block or pending_call buffer
+        self._block_start = 0
+        self._scanner = BlockScanner()
+        self._after_block = False  # only whitespace since the last block ended
+        self._no_think_close_ahead = False
+        self._fed = 0  # characters fed so far
+        self._recent = ""  # the last characters consumed, for issue snippets
+        self._closed = False
+        self._turn: ParsedTurn | None = None
+        self._steps = {
+            "content": self._step_content,
+            "reasoning": self._step_reasoning,
+            "pending_call": self._step_pending_call,
+            "block": self._step_block,
+        }
+
+    def feed(self, chunk: str) -> list[Event]:
+        """Consume the next piece of output; return the events it completes."""
+        if self._closed:
+            raise RuntimeError("feed() after finish(): use a new StreamParser for each output")
+        self._events = []
+        self._fed += len(chunk)
+        text = self._pending + chunk
+        consumed = self._run(text, final=False)
+        self._recent = (self._recent + text[max(0, consumed - SNIPPET_BEFORE) : consumed])[-SNIPPET_BEFORE:]
+        self._pending = text[consumed:]
+        self._base += consumed
+        return self._events
+
+    def close(self) -> list[Event]:
+        """Signal the end of the output; return the last events (held text, cut calls)."""
+        if self._closed:
+            return []
+        self._events = []
+        self._closed = True
+        text, self._pending = self._pending, ""
+        end_snippet = (self._recent + text)[-SNIPPET_BEFORE:]
+        self._run(text, final=True)
+        if self._state == "pending_call":
+            # No </think> ever came: the reasoning ended at the <tool_call>, and
+            # the call counts. Replay the buffer as content (once: no </think>
+            # lies ahead, so no call can be pending again).
+            buffered, self._base = "".join(self._block), self._block_start
+            self._recent = ""  # the replay must not depend on how the input was chunked
+            self._report("missing_close_tag", self._block_start, snippet_at(buffered, 0), tag=THINK_CLOSE,
+                         where="before the tool call", outcome="the reasoning ended at <tool_call> and the call was run.")
+            self._no_think_close_ahead = True
+            self._state = "content"
+            self._run(buffered, final=True)
+        if self._state == "block":
+            self._end_block("eof")
+        elif self._state == "reasoning":
+            self._report("missing_close_tag", self._fed, end_snippet, tag=THINK_CLOSE,
+                         where="at the end of the output", outcome="everything after <think> was taken as reasoning.")
+        return self._events
+
+    def finish(self) -> ParsedTurn:
+        """End the output (if not done yet) and return the whole parsed turn."""
+        if self._turn is None:
+            self.close()
+            self._turn = ParsedTurn(
+                content=self._content.text(),
+                reasoning=self._reasoning.text() if self._had_reasoning else None,
+                tool_calls=self._calls,
+                errors=self._errors,
+                warnings=self._warnings,
+            )
+        return self._turn
+
+    # -- the state machine --------------------------------------------------
+
+    def _run(self, text: str, final: bool) -> int:
+        """Scan `text` from the start; return how much of it was consumed."""
+        i, n = 0, len(text)
+        while i < n:
+            i, wait = self._steps[self._state](text, i, final)
+            if wait:
+                return i
+        return n
+
+    def _step_content(self, text: str, i: int, final: bool) -> tuple[int, bool]:
+        j = i
+        while (j := text.find("<", j)) != -1:
+            tag = tag_at(text, j, CONTENT_TAGS, final)
+            if tag is None:
+                j += 1
+                continue
+            self._show(text[i:j])
+            if tag == MAYBE:
+                return j, True
+            end, position = j + len(tag), self._base + j
+            if tag == THINK_OPEN:
+                self._state, self._had_reasoning = "reasoning", True
+            elif tag == CALL_OPEN:
+                self._open_block(position)
+            elif tag in (THINK_CLOSE, CALL_CLOSE) or (tag in DEBRIS and self._after_block):
+                where = STRAY_WHERE.get(tag, "after the tool call")
+                self._report("stray_close_tag", position, self._snippet(text, j, tag), tag=tag, where=where)
+            else:  # text that only looks like markup stays visible
+                if tag == UNWRAPPED_FUNCTION:
+                    self._report("unwrapped_call", position, self._snippet(text, j, tag))
+                self._show(tag)
+            return end, False
+        self._show(text[i:])
+        return len(text), False
+
+    def _step_reasoning(self, text: str, i: int, final: bool) -> tuple[int, bool]:
+        j = i
+        while (j := text.find("<", j)) != -1:
+            tag = tag_at(text, j, REASONING_TAGS, final)
+            if tag is None:
+                j += 1
+                continue
+            self._reasoning.add(text[i:j], self._events)
+            if tag == MAYBE:
+                return j, True
+            end = j + len(tag)
+            if tag == THINK_OPEN:
+                # A repeated opening tag at the start is markup; later it is text.
+                i, j = (j if self._reasoning.started else end), end
+                continue
+            if tag == THINK_CLOSE:
+                self._state = "content"
+            elif self._no_think_close_ahead:
+                self._open_block(self._base + j)
+            else:
+                self._state, self._block, self._block_start = "pending_call", [tag], self._base + j
+            return end, False
+        self._reasoning.add(text[i:], self._events)
+        return len(text), False
+
+    def _step_pending_call(self, text: str, i: int, final: bool) -> tuple[int, bool]:
+        j = text.find(THINK_CLOSE, i)
+        if j == -1:
+            stop = len(text) if final else partial_suffix(text, i, THINK_CLOSE)
+            self._block.append(text[i:stop])
+            return stop, stop < len(text)
+        self._block.append(text[i:j])
+        buffered = "".join(self._block)
+        self._block = []
+        start = 0
+        while (start := buffered.find(CALL_OPEN, start)) != -1:
+            planned = PLANNED_NAME.search(buffered, start, start + 200)
+            name = (planned.group(1) or planned.group(2)).strip() if planned else ""
+            self._report("call_in_reasoning", self._block_start + start, snippet_at(buffered, start),
+                         name_part=f" ({name})" if name else "")
+            start += len(CALL_OPEN)
+        self._reasoning.add(buffered, self._events)
+        self._state = "content"
+        return j + len(THINK_CLOSE), False
+
+    def _step_block(self, text: str, i: int, final: bool) -> tuple[int, bool]:
+        j, tag = self._scanner.scan(text, i, final)
+        self._block.append(text[i:j])
+        if tag is None:
+            return j, j < len(text)
+        if tag == CALL_CLOSE:
+            self._block.append(tag)
+            self._end_block("closed")
+        else:  # a new <tool_call> before this one closed
+            self._end_block("next_open")
+            self._open_block(self._base + j)
+        return j + len(tag), False
+
+    # -- helpers -------------------------------------------------------------
+
+    def _open_block(self, position: int) -> None:
+        self._state, self._block, self._block_start = "block", [CALL_OPEN], position
+        self._scanner.reset()
+
+    def _end_block(self, end_kind: str) -> None:
+        raw, self._block = "".join(self._block), []
+        result = parse_block(raw, self._block_start, end_kind, self._tools)
+        for call in result.calls:
+            self._calls.append(call)
+            self._events.append(ToolCallEvent(call))
+        for issue in result.issues:
+            self._record(issue)
+        self._state, self._after_block = "content", True
+
+    def _show(self, text: str) -> None:
+        if text and self._content.add(text, self._events):
+            self._after_block = False
+
+    def _snippet(self, text: str, index: int, tag: str) -> str:
+        """The tag at `text[index]` and what came before it, however the input was chunked."""
+        before = text[max(0, index - SNIPPET_BEFORE) : index]
+        missing = SNIPPET_BEFORE - len(before)
+        if missing:
+            before = self._recent[-missing:] + before
+        return before + tag
+
+    def _report(self, code: str, position: int, snippet: str, **fields: object) -> None:
+        self._record(make_issue(code, position, snippet, **fields))
+
+    def _record(self, issue: ParseIssue) -> None:
+        (self._errors if issue.is_error else self._warnings).append(issue)
+        self._events.append(IssueEvent(issue))
+
+
+def parse_assistant(text: str, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> ParsedTurn:
+    """Parse one whole assistant output. The same machine as streaming, one chunk."""
+    parser = StreamParser(tools=tools, prompt_opened_think=prompt_opened_think)
+    parser.feed(text)
+    return parser.finish()

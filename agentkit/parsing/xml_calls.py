@@ -1,0 +1,173 @@
+"""The Qwen3-Coder XML dialect used by Qwen3.5 and Qwen3.6.
+
+    <tool_call>
+    <function=get_weather>
+    <parameter=city>
+    Seoul
+    </parameter>
+    </function>
+    </tool_call>
+
+Every value is text; `schema.convert_value` types it by the tool's schema.
+Exactly one leading and one trailing newline of a value belong to the markup.
+Recoveries, each a warning: a missing `</parameter>` (the value ends at the next
+tag), a missing `</function>` when the block itself was closed, and stray
+closing debris after the function (an extra `</function>`, a
+`</function_invocation>`, as Qwen3.6-27B sometimes writes). Several
+`<function=...>` blocks inside one `<tool_call>` give several calls.
+"""
+
+from __future__ import annotations
+
+import re
+
+from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
+from agentkit.parsing.schema import convert_value, tool_parameters
+from agentkit.parsing.types import BlockResult, ToolCall
+
+FUNCTION_OPEN = "<function="
+NEXT_TAG = re.compile(r"<parameter=|</parameter>|</function>|<function")
+VALUE_END = re.compile(r"</parameter>|<parameter=|</function>|<function=")
+TAG_NAME = re.compile(r"([^<>\n]*)>")
+DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
+
+
+class _Truncated(Exception):
+    """The output ended inside this function block."""
+
+
+class _Malformed(Exception):
+    """A tag that cannot be read; carries the ready-made issue."""
+
+
+def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[dict] | None) -> BlockResult:
+    """Parse the text between `<tool_call>` and `</tool_call>` as Qwen3-Coder XML."""
+    result = BlockResult(calls=[], issues=[])
+    at = body.find("<function")
+    if at == -1:  # parameters, but no function to give them to
+        code = "missing_function_name" if complete else "truncated_tool_call"
+        first = max(body.find("<parameter"), 0)
+        result.issues.append(
+            make_issue(code, body_pos + first, snippet_at(body, first), fix=FIX_BY_DIALECT["xml"])
+        )
+        return result
+    if body[:at].strip():
+        junk = body[:at].strip()
+        result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
+    parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
+    while at != -1:
+        try:
+            end = parser.parse_function(at)
+        except _Truncated:
+            result.issues.append(
+                make_issue("truncated_tool_call", body_pos + at, snippet_at(body, at))
+            )
+            return result
+        except _Malformed as problem:
+            result.issues.append(problem.args[0])
+            close = body.find("</function>", at)
+            end = close + len("</function>") if close != -1 else len(body)
+        at = body.find("<function", end)
+        parser.check_tail(end, at if at != -1 else len(body))
+    return result
+
+
+class _FunctionParser:
+    """Reads `<function=...>` blocks out of one tool-call body."""
+
+    def __init__(self, body, body_pos, raw, complete, tools, result):
+        self.body, self.body_pos, self.raw = body, body_pos, raw
+        self.complete, self.tools, self.result = complete, tools, result
+
+    def warn(self, code: str, at: int, **fields: object) -> None:
+        self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
+
+    def parse_function(self, at: int) -> int:
+        """Parse the function starting at `at`; return the index after it."""
+        body = self.body
+        if not body.startswith(FUNCTION_OPEN, at):
+            if not self.complete and FUNCTION_OPEN.startswith(body[at:]):
+                raise _Truncated
+            raise _Malformed(self.malformed(at, "function"))
+        name, pos = self.read_name(at, len(FUNCTION_OPEN), "function")
+        schemas = tool_parameters(self.tools, name)
+        arguments: dict = {}
+        while True:
+            tag = NEXT_TAG.search(body, pos)
+            if tag is None or tag.group() == "<function":
+                # The function never closed: fine inside a closed block, a
+                # cut-off call at the end of the output.
+                if not self.complete:
+                    raise _Truncated
+                self.warn("missing_close_tag", tag.start() if tag else len(body),
+                          tag="</function>", where=f"after the call to {name}",
+                          outcome="the call was run.")
+                pos = tag.start() if tag else len(body)
+                break
+            if body[pos : tag.start()].strip():
+                self.warn("trailing_junk", pos, junk=body[pos : tag.start()].strip())
+            if tag.group() == "</function>":
+                pos = tag.end()
+                break
+            if tag.group() == "</parameter>":
+                self.warn("stray_close_tag", tag.start(), tag="</parameter>", where=f"in the call to {name}")
+                pos = tag.end()
+                continue
+            pos = self.read_parameter(tag.start(), name, schemas, arguments)
+        self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
+        return pos
+
+    def read_parameter(self, at: int, name: str, schemas: dict | None, arguments: dict) -> int:
+        body = self.body
+        param, start = self.read_name(at, len("<parameter="), "parameter")
+        end_tag = VALUE_END.search(body, start)
+        if end_tag is not None and end_tag.group() == "</parameter>":
+            end, after = end_tag.start(), end_tag.end()
+        else:
+            if end_tag is None and not self.complete:
+                raise _Truncated
+            end = after = end_tag.start() if end_tag else len(body)
+            self.warn("missing_close_tag", end, tag="</parameter>",
+                      where=f"after parameter {param!r} of {name}", outcome="the value ends at the next tag.")
+        value = body[start:end]
+        # Exactly one newline on each side is markup (the template writes them).
+        value = value[1:] if value.startswith("\n") else value
+        value = value[:-1] if value.endswith("\n") else value
+        schema = schemas.get(param) if schemas else None
+        converted, expected = convert_value(value, schema)
+        if expected is not None:
+            self.warn("schema_mismatch", start, value=value[:60], param=param, name=name, expected=expected)
+        arguments[param] = converted
+        return after
+
+    def read_name(self, at: int, skip: int, kind: str) -> tuple[str, int]:
+        """Read NAME from `<kind=NAME>` at `at`; return (name, index after '>')."""
+        match = TAG_NAME.match(self.body, at + skip)
+        if match is None:
+            rest = self.body[at + skip :]
+            if not self.complete and not any(c in rest for c in "<>\n"):
+                raise _Truncated
+            raise _Malformed(self.malformed(at, kind))
+        name = match.group(1).strip()
+        if kind == "function" and not name:
+            raise _Malformed(make_issue("missing_function_name", self.body_pos + at,
+                                        snippet_at(self.body, at), fix=FIX_BY_DIALECT["xml"]))
+        if not name or any(c.isspace() for c in name):
+            raise _Malformed(self.malformed(at, kind))
+        return name, match.end()
+
+    def malformed(self, at: int, kind: str):
+        line_end = self.body.find("\n", at)
+        tag = self.body[at : line_end if line_end != -1 else at + 40][:40]
+        return make_issue("malformed_function_tag", self.body_pos + at,
+                          snippet_at(self.body, at), tag=tag, kind=kind)
+
+    def check_tail(self, start: int, end: int) -> None:
+        """Report what follows a function: closing debris, then any other text."""
+        pos = start
+        while (debris := DEBRIS.match(self.body, pos, end)) is not None:
+            self.warn("stray_close_tag", debris.start(1), tag=debris.group(1), where="after the function")
+            pos = debris.end()
+        junk = self.body[pos:end].strip()
+        if junk:
+            self.warn("trailing_junk", pos + len(self.body[pos:end]) - len(self.body[pos:end].lstrip()), junk=junk[:60])
