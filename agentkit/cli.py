@@ -130,10 +130,11 @@ def _print_error(exc: AgentkitError) -> None:
     from rich.text import Text
 
     console = Console(stderr=True)
-    # Text(), not markup: messages quote logs and paths full of [brackets].
-    console.print(Text(f"error: {exc.message}", style="red"))
+    # Text(), not markup: messages quote logs and paths full of [brackets];
+    # soft_wrap: keep quoted log lines as they are instead of re-wrapping them.
+    console.print(Text(f"error: {exc.message}", style="red"), soft_wrap=True)
     if exc.fix:
-        console.print(Text(f"fix: {exc.fix}", style="bold"))
+        console.print(Text(f"fix: {exc.fix}", style="bold"), soft_wrap=True)
 
 
 def _raise_keyboard_interrupt(signum: int, frame: object) -> None:

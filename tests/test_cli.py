@@ -4,6 +4,7 @@ import os
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
@@ -11,13 +12,17 @@ from agentkit.cli import build_parser, main
 from agentkit.errors import ModelNotFoundError
 from agentkit.server import free_port
 
+# Subprocesses run from the repository root, so `python -m agentkit.cli` finds
+# the package whether or not it is installed.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 def run_agentkit(*args: str, env: dict | None = None) -> subprocess.CompletedProcess:
     # A wide fake terminal, so rich does not wrap the words the tests look for.
     env = {**os.environ, "COLUMNS": "250", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "agentkit.cli", *args],
-        capture_output=True, text=True, timeout=120, env=env,
+        capture_output=True, text=True, timeout=120, env=env, cwd=REPO_ROOT,
     )
 
 

@@ -24,6 +24,10 @@ from agentkit.server import ManagedServer, free_port
 
 pytestmark = pytest.mark.server
 
+# Subprocesses run from the repository root, so `python -m agentkit.cli` finds
+# the package whether or not it is installed.
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
 
 def port_open(port: int) -> bool:
     with socket.socket() as sock:
@@ -173,7 +177,7 @@ def test_atexit_stops_a_server_left_running(tiny_model_dir):
         # Leaves without stop(): only the atexit guard can clean up.
     )
     done = subprocess.run([sys.executable, "-c", script, str(tiny_model_dir)],
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr
     port, pid = map(int, done.stdout.split())
     assert not process_alive(pid)
@@ -191,7 +195,7 @@ def test_agentkit_serve_prints_url_and_stops_on_ctrl_c(tiny_model_dir):
     process = subprocess.Popen(
         [sys.executable, "-m", "agentkit.cli", "serve", str(tiny_model_dir), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "COLUMNS": "250"},
+        env={**os.environ, "COLUMNS": "250"}, cwd=REPO_ROOT,
     )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
@@ -223,6 +227,7 @@ def test_doctor_sees_a_running_server(tiny_model_dir):
         done = subprocess.run(
             [sys.executable, "-m", "agentkit.cli", "doctor", "--url", server.base_url],
             capture_output=True, text=True, timeout=60, env={**os.environ, "COLUMNS": "250"},
+            cwd=REPO_ROOT,
         )
     assert f"{server.base_url} serves {server.model_id}" in done.stdout
     assert "no answer" not in done.stdout
@@ -237,6 +242,7 @@ def test_ctrl_c_typed_in_a_terminal_stops_serve(tiny_model_dir):
     port = free_port()
     pid, terminal = pty.fork()
     if pid == 0:  # the child: become `agentkit serve` on the pseudo-terminal
+        os.chdir(REPO_ROOT)
         os.execv(sys.executable, [sys.executable, "-m", "agentkit.cli", "serve",
                                   str(tiny_model_dir), "--port", str(port)])
     screen, status = b"", None
