@@ -26,6 +26,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from agentkit.chat_template import load_chat_template
@@ -75,7 +76,11 @@ def _client_host(host: str) -> str:
 
 
 class ManagedServer:
-    """A running `mlx_lm.server` for one model, stopped when the `with` block ends."""
+    """A running `mlx_lm.server` for one model, stopped when the `with` block ends.
+
+    After `start()`: `base_url` (for the OpenAI client), `model_id` (the `model`
+    to send in requests), `port`, `log_path` (kept after stop) and `process`.
+    """
 
     def __init__(
         self,
@@ -85,7 +90,7 @@ class ManagedServer:
         template: str | None = None,
         log_path: str | Path | None = None,
         ready_timeout: float = 60.0,
-        extra_args: tuple[str, ...] | list[str] = (),
+        extra_args: Sequence[str] = (),
         host: str = "127.0.0.1",
     ) -> None:
         self.model = model
@@ -124,7 +129,7 @@ class ManagedServer:
         if self.template is not None:
             command += ["--chat-template", load_chat_template(self.template)]
         if self.port is None:
-            self.port = free_port(self.host)
+            self.port = free_port(_client_host(self.host))
         else:
             require_free_port(self.host, self.port)
         command += ["--port", str(self.port), *self.extra_args]
