@@ -1,0 +1,75 @@
+"""Rebuild the toy models: `agentkit toy data`, then `agentkit toy train`.
+
+    agentkit toy data  --out build/toy-data            # corpus, tokenizer, arrays (CPU, ~1 min)
+    agentkit toy train --data build/toy-data           # both models -> fixtures/models/
+    agentkit toy eval                                  # held-out eval through mlx_lm.server
+
+Training runs on a GPU when PyTorch sees one (a few minutes), otherwise on
+the CPU (hours at the default settings; pass --steps to trade quality for time).
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+
+from agentkit.toy.architecture import hf_config, parameter_counts
+
+DEFAULT_TRANSCRIPTS = 40000
+DEFAULT_VOCAB = 1024
+HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their own pools
+
+
+def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: int = 0,
+               vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200) -> dict:
+    """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
+    from agentkit.chat_template import load_chat_template
+    from agentkit.toy.corpus import generate_transcripts, render_corpus
+    from agentkit.toy.tokenizer import encode_spans, save_tokenizer, train_tokenizer
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    samples = list(render_corpus(generate_transcripts(n_transcripts, "train", seed), seed))
+    tok = train_tokenizer((s.text for s in samples), vocab_size)
+    save_tokenizer(tok, out_dir / "tokenizer", load_chat_template("qwen3.6"))
+    ids, mask, offsets = [], [], [0]
+    for s in samples:
+        sid, smask = encode_spans(tok, s.text, s.spans)
+        ids += sid
+        mask += smask
+        offsets.append(len(ids))
+    np.savez_compressed(out_dir / "dataset.npz", ids=np.array(ids, dtype=np.uint16),
+                        mask=np.array(mask, dtype=np.uint8), offsets=np.array(offsets, dtype=np.int64))
+    with open(out_dir / "heldout.jsonl", "w", encoding="utf-8") as f:
+        for t in generate_transcripts(n_heldout, "heldout", HELDOUT_SEED):
+            f.write(t.model_dump_json() + "\n")
+    lengths = np.diff(offsets)
+    stats = {"transcripts": n_transcripts, "samples": len(samples), "tokens": len(ids),
+             "target_tokens": int(sum(mask)), "vocab_size": tok.get_vocab_size(),
+             "mean_len": round(float(lengths.mean()), 1), "max_len": int(lengths.max()),
+             "templates": {t: sum(s.template == t for s in samples) for t in ("qwen3.6", "hermes")}}
+    (out_dir / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
+    return stats
+
+
+def train_and_export(name: str, data_dir: Path, out_dir: Path, train_cfg) -> dict:
+    """Train one toy model on data_dir and write a complete model directory to out_dir."""
+    from agentkit.toy.export import published_state_dict, save_config, save_weights
+    from agentkit.toy.train import train
+
+    tok_config = json.loads((data_dir / "tokenizer" / "tokenizer.json").read_text())
+    vocab = {t["content"]: t["id"] for t in tok_config["added_tokens"]}
+    vocab_size = max(len(tok_config["model"]["vocab"]), max(vocab.values()) + 1)
+    cfg = hf_config(name, vocab_size=vocab_size, eos_token_id=vocab["<|im_end|>"],
+                    pad_token_id=vocab["<|endoftext|>"])
+    model, summary = train(cfg, data_dir / "dataset.npz", train_cfg)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    save_weights(published_state_dict(model.state_dict()), out_dir)
+    save_config(cfg, out_dir)
+    for f in (data_dir / "tokenizer").iterdir():
+        shutil.copy(f, out_dir / f.name)
+    summary.update(model=name, parameters=parameter_counts(name, vocab_size))
+    (out_dir / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
+    return summary

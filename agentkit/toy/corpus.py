@@ -1,0 +1,112 @@
+"""Synthetic agent transcripts, rendered through the kit's chat templates.
+
+The pipeline, in the order `agentkit toy data` runs it:
+1. draw transcripts from the scenario families (train entities only);
+2. render each through a chat template (`qwen3.6` or `hermes`, so the same
+   weights serve both dialects), marking which characters the assistant
+   generated: only those carry loss;
+3. learn a BPE tokenizer on the rendered text and encode every sample;
+4. write the arrays for training and a held-out task file for evaluation.
+"""
+
+from __future__ import annotations
+
+import random
+from typing import Iterator
+
+from pydantic import BaseModel, Field
+
+from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.toy.entities import EntityPools, Split
+from agentkit.toy.scenarios import FAMILIES
+from agentkit.toy.script import Transcript, TranscriptScript
+from agentkit.toy.world import ToyWorld
+
+TEMPLATES = ("qwen3.6", "hermes")
+_SYSTEM_PROMPTS = [None, None, "You are a helpful assistant.",
+                   "You are a concise assistant. Use the tools when they help."]
+END = "<|im_end|>"
+
+
+class TrainingSample(BaseModel):
+    """A rendered conversation and the character spans the model must learn to write."""
+
+    text: str = Field(description="The full rendered conversation.")
+    spans: list[tuple[int, int]] = Field(description="[start, end) character spans of assistant output.")
+    template: str = Field(description="Chat template name used to render it.")
+    family: str = Field(description="Scenario family.")
+
+
+def generate_transcripts(n: int, split: Split, seed: int,
+                         families: list[str] | None = None) -> Iterator[Transcript]:
+    """Yield `n` gold transcripts drawn from the scenario families."""
+    rng = random.Random(seed)
+    pools = EntityPools(split=split, rng=rng)
+    names = families or list(FAMILIES)
+    weights = [FAMILIES[f][1] for f in names]
+    world = ToyWorld()
+    all_tools = [s["function"]["name"] for s in world.toolbox.schemas()]
+    try:
+        for _ in range(n):
+            family = rng.choices(names, weights)[0]
+            scenario, _, needed = FAMILIES[family]
+            # Offer the needed tools plus a few distractors, in the toolbox's order,
+            # so the model learns to read the tool list instead of assuming it.
+            offered = set(needed) | set(rng.sample(all_tools, rng.randint(0, 3)))
+            script = TranscriptScript(family, world.toolbox, [t for t in all_tools if t in offered],
+                                      thinking=rng.random() < 0.5, system=rng.choice(_SYSTEM_PROMPTS))
+            world.reset()
+            transcript = scenario(script, pools, world, rng)
+            transcript.world = dict(world.seeded)
+            yield transcript
+    finally:
+        world.close()
+
+
+def render_sample(transcript: Transcript, template_name: str, template: str) -> list[TrainingSample]:
+    """Render one transcript into training samples.
+
+    For assistant message j the target is what the template adds after the
+    generation prompt: render(messages[:j+1]) minus render(messages[:j], add_generation_prompt).
+    Where the template is prefix-stable, several targets share one rendering of
+    the whole user turn. Where it is not (templates drop older reasoning, and
+    Qwen3's drops an empty think block once a turn is no longer the last), the
+    turn becomes a sample of its own, rendered exactly as the server would
+    render that moment of the conversation.
+    """
+    def render(messages: list[dict], generation_prompt: bool) -> str:
+        return render_chat(template, messages, tools=transcript.tools, add_generation_prompt=generation_prompt,
+                           enable_thinking=transcript.enable_thinking)
+
+    msgs = transcript.messages
+    user_turns = [i for i, m in enumerate(msgs) if m["role"] == "user"]
+    samples = []
+    for k, start in enumerate(user_turns):
+        stop = user_turns[k + 1] if k + 1 < len(user_turns) else len(msgs)
+        full, shared_spans = render(msgs[:stop], False), []
+        for j in range(start + 1, stop):
+            if msgs[j]["role"] != "assistant":
+                continue
+            prompt, done = render(msgs[:j], True), render(msgs[:j + 1], False)
+            if not done.startswith(prompt):
+                raise ValueError(f"template {template_name!r}: the generation prompt is not a prefix of the "
+                                 f"rendered reply (message {j} of a {transcript.family} transcript)")
+            span = (len(prompt), done.index(END, len(prompt)) + len(END))
+            if full.startswith(done):
+                shared_spans.append(span)
+            else:
+                samples.append(TrainingSample(text=done, spans=[span], template=template_name,
+                                              family=transcript.family))
+        if shared_spans:
+            samples.append(TrainingSample(text=full, spans=shared_spans, template=template_name,
+                                          family=transcript.family))
+    return samples
+
+
+def render_corpus(transcripts: Iterator[Transcript], seed: int) -> Iterator[TrainingSample]:
+    """Render each transcript with a randomly chosen kit template (60% qwen3.6, 40% hermes)."""
+    rng = random.Random(seed)
+    templates = {name: load_chat_template(name) for name in TEMPLATES}
+    for t in transcripts:
+        name = "qwen3.6" if rng.random() < 0.6 else "hermes"
+        yield from render_sample(t, name, templates[name])

@@ -1,0 +1,130 @@
+"""Entity pools for the synthetic transcripts, split into train and held-out.
+
+A toy model that sees "Paris" a thousand times in training can answer a
+question about Paris by memory. We want the opposite: a model that copies the
+city, the file name or the number from the prompt into its tool call. So every
+entity is drawn from one of two disjoint pools, and evaluation only ever uses
+the held-out pool. Most names are invented (random pronounceable words split
+between the pools by a hash), which gives the model far more distinct names to
+copy than any list of real places; real city names are split by a fixed list.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass
+from typing import Literal
+
+Split = Literal["train", "heldout"]
+
+# Real places are split in two: the first half may appear in training, the
+# second half only in evaluation (and in the kit's demo suites).
+_REAL_CITIES = [
+    "Oslo", "Madrid", "Cairo", "Lima", "Dublin", "Hanoi", "Quito", "Accra",
+    "Riga", "Perth", "Osaka", "Porto", "Bergen", "Tunis", "Leeds", "Kyoto",
+    "Lyon", "Gdansk", "Busan", "Cusco", "Dakar", "Tartu", "Malaga", "Izmir",
+    # held-out from here on
+    "Paris", "Lisbon", "Seoul", "Tokyo", "Berlin", "Nairobi", "Denver",
+    "Toronto", "Mumbai", "Sydney", "Vienna", "Bogota", "Warsaw", "Athens",
+    "Boston", "Prague", "Santiago", "Helsinki", "Manila", "Zurich",
+    "Glasgow", "Austin", "Krakow", "Seville",
+]
+_SPLIT_AT = 24
+
+_VOWELS = "aeiouy"
+_CONSONANTS = "bcdfghjklmnprstvwxz"
+# Invented names are split by a stable hash: a name is held out when its
+# digest starts with one of these hex digits (1 in 8 of all names). Both
+# splits come from the same distribution, which is what "held out" means.
+_HELDOUT_DIGITS = "0d"
+_TOPICS = {
+    "train": ["gardening", "sourdough", "chess openings", "bird migration",
+              "tea brewing", "bicycle repair", "knot tying", "tide pools",
+              "pottery glazes", "coffee roasting", "kite design", "map reading",
+              "beekeeping", "sailing knots", "cheese aging", "fern care",
+              "rock climbing", "origami", "jazz chords", "home brewing"],
+    "heldout": ["volcanoes", "lighthouses", "glaciers", "solar panels",
+                "mushroom foraging", "typography", "paper making",
+                "clock repair", "coral reefs", "desert plants"],
+}
+
+_FILE_STEMS = {
+    "train": ["todo", "report", "draft", "budget", "ideas", "agenda", "log",
+              "summary", "plan", "recipe", "letter", "inventory", "schedule",
+              "journal", "minutes", "checklist"],
+    "heldout": ["memo", "outline", "roster", "invoice", "itinerary", "notes",
+                "readme", "manifest"],
+}
+_DIRS = {"train": ["docs", "work", "archive", "data", "drafts"],
+         "heldout": ["projects", "shared", "inbox"]}
+
+
+@dataclass(frozen=True)
+class EntityPools:
+    """Draws entities for one split with a seeded random generator."""
+
+    split: Split
+    rng: random.Random
+
+    def city(self) -> str:
+        real = _REAL_CITIES[:_SPLIT_AT] if self.split == "train" else _REAL_CITIES[_SPLIT_AT:]
+        # Invented names teach copying; real ones keep the text natural.
+        if self.rng.random() < 0.35:
+            return self.rng.choice(real)
+        return self.invented_name()
+
+    def invented_name(self, words: int | None = None) -> str:
+        """A pronounceable made-up name from this split's half of the name space."""
+        while True:
+            n = words or (2 if self.rng.random() < 0.15 else 1)
+            name = " ".join(_random_word(self.rng).capitalize() for _ in range(n))
+            if name_split(name) == self.split:
+                return name
+
+    def topic(self) -> str:
+        if self.rng.random() < 0.5:
+            return self.rng.choice(_TOPICS[self.split])
+        return self.invented_name().lower()
+
+    def file_name(self) -> str:
+        stem = self.rng.choice(_FILE_STEMS[self.split])
+        if self.rng.random() < 0.5:
+            stem = f"{stem}_{self.invented_name(words=1).lower()}"
+        return stem + self.rng.choice([".txt", ".md", ".csv"])
+
+    def directory(self) -> str:
+        return self.rng.choice(_DIRS[self.split])
+
+    def number(self, low: int = 2, high: int = 999) -> int:
+        return self.rng.randint(low, high)
+
+    def decimal(self) -> float:
+        return round(self.rng.uniform(0.5, 500.0), self.rng.choice([0, 1, 2]))
+
+
+def _random_word(rng: random.Random) -> str:
+    # Mostly consonant-vowel alternation, with the odd cluster, over the whole
+    # alphabet: many distinct token sequences for the model to learn to copy.
+    letters = []
+    vowel = rng.random() < 0.3
+    for _ in range(rng.randint(3, 9)):
+        letters.append(rng.choice(_VOWELS if vowel else _CONSONANTS))
+        vowel = not vowel if rng.random() < 0.85 else vowel
+    return "".join(letters)
+
+
+def name_split(name: str) -> Split:
+    """Which split an invented name belongs to (stable across runs and machines)."""
+    digest = hashlib.sha1(name.lower().encode("utf-8")).hexdigest()
+    return "heldout" if digest[0] in _HELDOUT_DIGITS else "train"
+
+
+def heldout_real_cities() -> list[str]:
+    """Real city names the toy models never saw in training."""
+    return list(_REAL_CITIES[_SPLIT_AT:])
+
+
+def training_vocabulary() -> set[str]:
+    """Every fixed name that may appear in training (for leak checks in tests)."""
+    return set(_REAL_CITIES[:_SPLIT_AT]) | set(_TOPICS["train"]) | set(_FILE_STEMS["train"])

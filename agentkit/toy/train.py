@@ -1,0 +1,126 @@
+"""Train a toy model on the encoded corpus with PyTorch (GPU when present, else CPU).
+
+Why PyTorch and not MLX: transformers ships the reference Qwen3 and Qwen3-MoE
+modules, so the weights we train are by construction the architecture that
+mlx_lm implements; and the same script runs on an NVIDIA GPU, a Mac (MPS) or a
+plain CPU. The loop is a standard next-token loss, counted only on the tokens
+the assistant wrote (the mask from `corpus.py`).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+
+@dataclass
+class TrainConfig:
+    """Optimisation settings; the defaults are what the committed models used."""
+
+    steps: int = 5000
+    batch_size: int = 32
+    max_len: int = 1024
+    lr: float = 3e-3
+    warmup: int = 150
+    weight_decay: float = 0.05
+    seed: int = 0
+    device: str = "auto"
+    max_seconds: float | None = None  # stop early (keeping the weights) when a time budget runs out
+
+
+def load_dataset(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    data = np.load(path)
+    return data["ids"], data["mask"], data["offsets"]
+
+
+def pick_device(name: str):
+    import torch
+
+    if name != "auto":
+        return torch.device(name)
+    if torch.cuda.is_available():
+        return torch.device("cuda")
+    if torch.backends.mps.is_available():
+        return torch.device("mps")
+    return torch.device("cpu")
+
+
+def build_model(hf_cfg: dict):
+    from transformers import AutoConfig, AutoModelForCausalLM
+
+    cfg = AutoConfig.for_model(**{k: v for k, v in hf_cfg.items() if k not in ("architectures",)})
+    return AutoModelForCausalLM.from_config(cfg)
+
+
+def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
+          log: Callable[[str], None] = print) -> tuple[object, dict]:
+    """Train from scratch; returns the model (on CPU, float32) and a summary dict."""
+    import torch
+
+    torch.manual_seed(cfg.seed)
+    rng = np.random.default_rng(cfg.seed)
+    device = pick_device(cfg.device)
+    ids, mask, offsets = load_dataset(dataset)
+    n = len(offsets) - 1
+    model = build_model(hf_cfg).to(device)
+    decay = [p for p in model.parameters() if p.dim() >= 2]
+    no_decay = [p for p in model.parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
+                             {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
+    use_bf16 = device.type == "cuda"
+    log(f"training {hf_cfg['model_type']} on {device} ({n} samples, {cfg.steps} steps)")
+    start, losses = time.time(), []
+    for step in range(cfg.steps):
+        if cfg.max_seconds and time.time() - start > cfg.max_seconds:
+            log(f"time budget of {cfg.max_seconds:.0f}s reached at step {step}; stopping early")
+            break
+        lr = cfg.lr * min(1.0, (step + 1) / cfg.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / cfg.steps)))
+        for group in opt.param_groups:
+            group["lr"] = lr
+        x, y, attn = _batch(ids, mask, offsets, rng.integers(0, n, cfg.batch_size), cfg.max_len)
+        x, y, attn = (torch.from_numpy(a).to(device) for a in (x, y, attn))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            logits = model(input_ids=x, attention_mask=attn).logits
+        loss = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1), ignore_index=-100)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        losses.append(loss.item())
+        if step % 100 == 0 or step == cfg.steps - 1:
+            log(f"step {step:5d}  loss {np.mean(losses[-100:]):.4f}  lr {lr:.2e}  {time.time() - start:6.1f}s")
+    summary = {"device": str(device), "device_name": _device_name(device), "steps": len(losses),
+               "batch_size": cfg.batch_size, "seconds": round(time.time() - start, 1),
+               "final_loss": round(float(np.mean(losses[-100:])), 4), "samples": n}
+    return model.float().cpu().eval(), summary
+
+
+def _batch(ids, mask, offsets, rows, max_len):
+    """Right-padded inputs, shifted labels (-100 where no loss), attention mask."""
+    seqs = [(ids[offsets[r]:offsets[r + 1]][:max_len].astype(np.int64), mask[offsets[r]:offsets[r + 1]][:max_len]) for r in rows]
+    width = max(len(s) for s, _ in seqs)
+    x = np.zeros((len(seqs), width), dtype=np.int64)
+    y = np.full((len(seqs), width), -100, dtype=np.int64)
+    attn = np.zeros((len(seqs), width), dtype=np.int64)
+    for i, (s, m) in enumerate(seqs):
+        x[i, :len(s)] = s
+        attn[i, :len(s)] = 1
+        # Position t predicts token t+1; loss only where token t+1 is assistant output.
+        target = np.where(m[1:] == 1, s[1:], -100)
+        y[i, :len(s) - 1] = target
+    return x, y, attn
+
+
+def _device_name(device) -> str:
+    import platform
+
+    import torch
+
+    if device.type == "cuda":
+        return torch.cuda.get_device_name(device)
+    return f"{platform.processor() or platform.machine()} CPU" if device.type == "cpu" else device.type
