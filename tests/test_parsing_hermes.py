@@ -87,6 +87,15 @@ def test_python_literal_is_accepted():
     assert codes(turn.warnings) == ["python_literal"]
 
 
+@pytest.mark.parametrize(("literal", "arguments"), [
+    ("{1: 2, (3, 4): 'x'}", {"1": 2, "(3, 4)": "x"}),
+    ("{'a': (1, 2), 'b': {3}, 'c': b'x', 'd': 1j}", {"a": [1, 2], "b": [3], "c": "x", "d": "1j"}),
+])
+def test_python_literal_values_become_json_data(literal, arguments):
+    turn = parse(block(f"{{'name': 'f', 'arguments': {literal}}}"))
+    assert turn.tool_calls[0].arguments == arguments
+
+
 @pytest.mark.parametrize("body", ['{"name": "f"}', '{"name": "f", "arguments": null}'])
 def test_missing_or_null_arguments_mean_no_arguments(body):
     turn = parse(block(body))

@@ -134,15 +134,20 @@ FRAGMENTS = [
     "<think>", "</think>", "<tool_call>", "</tool_call>", "<function=f>", "<function=", "</function>",
     "<parameter=a>", "<parameter=", "</parameter>", "</function_invocation>", "<tool_", "</thi", "<",
     ">", "{", "}", "[", "]", '"', "\\", ":", ",", '"name"', '"arguments"', "null", "1", "true",
-    "\n", " ", "a", "é", "'", "<think", "</tool_call", "=",
+    "\n", " ", "a", "é", "'", "<think", "</tool_call", "=", "{'name': 'f', 'arguments': ", "{1: (2,)}",
+    "True", "None", "(", ")", "<parameter=n>", "<parameter=b>", "<parameter=o>", "3.5", "[1]",
 ]
+# The garbage calls `f`, whose parameters exercise schema conversion.
+FUZZ_TOOLS = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
+    "a": {"type": ["string", "null"]}, "n": {"type": "integer"}, "b": {"type": "boolean"},
+    "o": {"anyOf": [{"type": "object"}, {"type": "array"}, {"type": "null"}]}}}}}]
 garbage = st.lists(st.sampled_from(FRAGMENTS), max_size=60).map("".join)
 random_text = st.text(max_size=200)
 
 
 def check_never_breaks(text, sizes, opened):
-    whole = parse_assistant(text, prompt_opened_think=opened)
-    events, streamed = stream(text, sizes, prompt_opened_think=opened)
+    whole = parse_assistant(text, tools=FUZZ_TOOLS, prompt_opened_think=opened)
+    events, streamed = stream(text, sizes, tools=FUZZ_TOOLS, prompt_opened_think=opened)
     assert streamed == whole
     content = [e.text for e in events if isinstance(e, ContentDelta)]
     reasoning = [e.text for e in events if isinstance(e, ReasoningDelta)]

@@ -13,11 +13,11 @@ as one JSON list (mlx-lm accepts that too).
 
 from __future__ import annotations
 
-import ast
 import json
 from typing import Any
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
+from agentkit.parsing.schema import python_literal
 from agentkit.parsing.types import BlockResult, ToolCall
 
 DECODER = json.JSONDecoder(strict=False)
@@ -87,12 +87,25 @@ def _decode(body: str, start: int) -> tuple[Any, int, str | None]:
     last = max(body.rfind("}"), body.rfind("]"))
     if last > start:
         try:
-            value = ast.literal_eval(body[start : last + 1])
+            value = _json_compatible(python_literal(body[start : last + 1]))
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             return failure
         if isinstance(value, (dict, list)):
             return value, -(last + 1), None
     return failure
+
+
+def _json_compatible(value: Any) -> Any:
+    """A Python literal as JSON data: string keys, lists for tuples and sets, text for bytes."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _json_compatible(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_compatible(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, complex):
+        return str(value)
+    return value
 
 
 def _add_call(item: Any, result: BlockResult, position: int, snippet: str, raw: str) -> None:

@@ -27,6 +27,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+import warnings
 from typing import Any
 
 # Type names seen in real tool schemas besides the JSON-schema ones (mlx-lm
@@ -166,9 +167,16 @@ def _json(text: str) -> Any:
 
 def _python_literal(text: str) -> Any:
     try:
-        return ast.literal_eval(text)
+        return python_literal(text)
     except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
         return FAILED
+
+
+def python_literal(text: str) -> Any:
+    """`ast.literal_eval`, without the SyntaxWarnings it prints for odd input."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.literal_eval(text)
 
 
 def _int(text: str) -> Any:

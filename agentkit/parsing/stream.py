@@ -72,14 +72,24 @@ class StreamParser:
         """Consume the next piece of output; return the events it completes."""
         if self._closed:
             raise RuntimeError("feed() after finish(): use a new StreamParser for each output")
-        self._events = []
+        self._events = events = []
         self._fed += len(chunk)
-        text = self._pending + chunk
-        consumed = self._run(text, final=False)
-        self._recent = (self._recent + text[max(0, consumed - SNIPPET_BEFORE) : consumed])[-SNIPPET_BEFORE:]
-        self._pending = text[consumed:]
+        if self._pending or "<" in chunk or self._state not in ("content", "reasoning"):
+            text = self._pending + chunk
+            consumed = self._run(text, final=False)
+            self._pending = text[consumed:]
+        elif self._state == "content":  # fast path: with no "<" nothing here is markup
+            text, consumed = chunk, len(chunk)
+            self._show(chunk)
+        else:
+            text, consumed = chunk, len(chunk)
+            self._reasoning.add(chunk, events)
+        if consumed >= SNIPPET_BEFORE:
+            self._recent = text[consumed - SNIPPET_BEFORE : consumed]
+        else:
+            self._recent = (self._recent + text[:consumed])[-SNIPPET_BEFORE:]
         self._base += consumed
-        return self._events
+        return events
 
     def close(self) -> list[Event]:
         """Signal the end of the output; return the last events (held text, cut calls)."""
