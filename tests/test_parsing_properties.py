@@ -6,6 +6,7 @@ reasoning 150, markup-rich garbage 600, plain random text 300.
 
 import json
 import re
+from itertools import pairwise
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -84,7 +85,7 @@ def turns(draw):
 def chunkings(draw, length):
     cuts = draw(st.lists(st.integers(0, length), max_size=12))
     bounds = sorted(set(cuts) | {0, length})
-    return [b - a for a, b in zip(bounds, bounds[1:])]
+    return [b - a for a, b in pairwise(bounds)]
 
 
 def stream(text, sizes, **options):

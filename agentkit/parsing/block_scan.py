@@ -19,8 +19,11 @@ import re
 from agentkit.parsing.tags import BLOCK_TAGS, MAYBE, tag_at
 
 NON_SPACE = re.compile(r"\S")
-STRING_SPECIAL = re.compile(r'[\\"\n]')
-JSON_SPECIAL = re.compile(r'[{}\[\]"<]')
+# The rest of a string's body: ends before its closing quote, a raw newline, a
+# backslash at the end of the text, or the end of the text.
+STRING_BODY = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*')
+# Plain JSON and whole strings, up to the next bracket, `<`, or unfinished string.
+JSON_RUN = re.compile(r'(?:[^"{}\[\]<]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*")*')
 
 
 class BlockScanner:
@@ -57,22 +60,21 @@ class BlockScanner:
                 self.escaped = False
                 i += 1
             elif self.in_string:
-                found = STRING_SPECIAL.search(text, i)
-                if found is None:
+                i = STRING_BODY.match(text, i).end()
+                if i == n:
                     return n, None
-                char, i = found.group(), found.end()
-                if char == "\\":
+                char, i = text[i], i + 1
+                if char == "\\":  # the text ends right after a backslash
                     self.escaped = True
                 elif char == '"':
                     self.in_string = False
                 else:
                     self.mode = "plain"
             else:
-                found = JSON_SPECIAL.search(text, i)
-                if found is None:
+                k = JSON_RUN.match(text, i).end()
+                if k == n:
                     return n, None
-                char, k = found.group(), found.start()
-                i = k + 1
+                char, i = text[k], k + 1
                 if char == "<":
                     tag = tag_at(text, k, BLOCK_TAGS, final)
                     if tag is not None:

@@ -41,6 +41,7 @@ TYPE_ALIASES = {
     "none": "null",
 }
 INTEGER_TEXT = re.compile(r"[+-]?\d+")
+JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "object", "array"})
 FAILED = object()
 
 
@@ -66,19 +67,21 @@ def convert_value(text: str, schema: Any) -> tuple[Any, str | None]:
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
     alternatives = _alternatives(schema)
-    if alternatives is None:
+    if not alternatives:
         return decode_untyped(text), None
-    names = [alt.get("type") for alt in alternatives]
+    if len(alternatives) == 1 and alternatives[0][0] == "string":
+        return text, None  # the common case, first
+    names = [kind for kind, _ in alternatives]
     if "null" in names and text.strip().lower() in ("null", "none"):
         return None, None
-    for alt in alternatives:
-        if alt.get("type") not in ("string", "null"):
-            value = _convert_one(text, alt)
+    for kind, alt in alternatives:
+        if kind not in ("string", "null"):
+            value = _convert_one(text, kind, alt)
             if value is not FAILED:
                 return value, None
     if "string" in names:
         return text, None
-    return text, " or ".join(_describe(alt) for alt in alternatives)
+    return text, " or ".join(_describe(kind, alt) for kind, alt in alternatives)
 
 
 def decode_untyped(text: str) -> Any:
@@ -91,36 +94,35 @@ def decode_untyped(text: str) -> Any:
     return text
 
 
-def _alternatives(schema: dict) -> list[dict] | None:
-    """Flatten a schema into single-type alternatives; None means "untyped"."""
+def _alternatives(schema: dict) -> list[tuple[str, dict]]:
+    """Flatten a schema into (type, schema) alternatives; [] means "untyped"."""
     for key in ("anyOf", "oneOf"):
         if isinstance(schema.get(key), list):
-            flat: list[dict] = []
-            for sub in schema[key]:
-                flat += (_alternatives(sub) or []) if isinstance(sub, dict) else []
-            return flat or None
+            return [alt for sub in schema[key] if isinstance(sub, dict) for alt in _alternatives(sub)]
     kind = schema.get("type")
-    if isinstance(kind, list):
-        return [{**schema, "type": _type_name(k)} for k in kind if isinstance(k, str)] or None
     if isinstance(kind, str):
-        return [{**schema, "type": _type_name(kind)}]
+        return [(_type_name(kind), schema)]
+    if isinstance(kind, list):
+        return [(_type_name(k), schema) for k in kind if isinstance(k, str)]
     if isinstance(schema.get("enum"), list):
-        return [{"type": "enum", "enum": schema["enum"]}]
+        return [("enum", schema)]
     if "properties" in schema:
-        return [{"type": "object"}]
+        return [("object", schema)]
     if "items" in schema:
-        return [{"type": "array"}]
-    return None
+        return [("array", schema)]
+    return []
 
 
 def _type_name(name: str) -> str:
+    if name in JSON_TYPES:
+        return name
     name = name.strip().lower()
     return TYPE_ALIASES.get(name, name)
 
 
-def _convert_one(text: str, alt: dict) -> Any:
-    """The value of `text` as the single type `alt`, or FAILED."""
-    kind, stripped = alt.get("type"), text.strip()
+def _convert_one(text: str, kind: str, alt: dict) -> Any:
+    """The value of `text` as the single type `kind` (schema `alt`), or FAILED."""
+    stripped = text.strip()
     if kind == "integer":
         if INTEGER_TEXT.fullmatch(stripped):
             return _int(stripped)
@@ -150,10 +152,10 @@ def _convert_one(text: str, alt: dict) -> Any:
     return FAILED
 
 
-def _describe(alt: dict) -> str:
-    if alt.get("type") == "enum":
+def _describe(kind: str, alt: dict) -> str:
+    if kind == "enum":
         return "one of " + json.dumps(alt["enum"], ensure_ascii=False)
-    return str(alt.get("type"))
+    return kind
 
 
 def _json(text: str) -> Any:

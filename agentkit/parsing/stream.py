@@ -13,8 +13,8 @@ A small state machine over four states:
 - `block`: inside `<tool_call>`; `BlockScanner` finds the end, `parse_block`
   reads the call.
 
-Only a possible tag prefix is held back between chunks (at most 22
-characters), and every character is scanned once, so work per chunk is
+Only a possible tag prefix is held back between chunks (shorter than the
+longest tag, 22 characters), and every character is scanned once, so work per chunk is
 proportional to the chunk. Inside a block the text is buffered until the block
 ends; the `pending_call` buffer is replayed once at most.
 """
@@ -35,6 +35,7 @@ from agentkit.parsing.types import (
     ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta, ToolCallEvent,
 )
 
+STATES = ("content", "reasoning", "pending_call", "block")
 STRAY_WHERE = {THINK_CLOSE: "with no <think> open", CALL_CLOSE: "with no <tool_call> open"}
 PLANNED_NAME = re.compile(r'<function=([^<>\n]{1,80})>|"name"\s*:\s*"([^"\n]{1,80})"')
 
@@ -61,12 +62,7 @@ class StreamParser:
         self._recent = ""  # the last characters consumed, for issue snippets
         self._closed = False
         self._turn: ParsedTurn | None = None
-        self._steps = {
-            "content": self._step_content,
-            "reasoning": self._step_reasoning,
-            "pending_call": self._step_pending_call,
-            "block": self._step_block,
-        }
+        self._steps = {state: getattr(self, "_step_" + state) for state in STATES}
 
     def feed(self, chunk: str) -> list[Event]:
         """Consume the next piece of output; return the events it completes."""
@@ -78,12 +74,9 @@ class StreamParser:
             text = self._pending + chunk
             consumed = self._run(text, final=False)
             self._pending = text[consumed:]
-        elif self._state == "content":  # fast path: with no "<" nothing here is markup
+        else:  # the fast path: with no "<" in it, nothing in this chunk is markup
             text, consumed = chunk, len(chunk)
-            self._show(chunk)
-        else:
-            text, consumed = chunk, len(chunk)
-            self._reasoning.add(chunk, events)
+            self._show(chunk) if self._state == "content" else self._reasoning.add(chunk, events)
         if consumed >= SNIPPET_BEFORE:
             self._recent = text[consumed - SNIPPET_BEFORE : consumed]
         else:
@@ -106,16 +99,17 @@ class StreamParser:
             # lies ahead, so no call can be pending again).
             buffered, self._base = "".join(self._block), self._block_start
             self._recent = ""  # the replay must not depend on how the input was chunked
-            self._report("missing_close_tag", self._block_start, snippet_at(buffered, 0), tag=THINK_CLOSE,
-                         where="before the tool call", outcome="the reasoning ended at <tool_call> and the call was run.")
+            self._report("missing_close_tag", self._block_start, snippet_at(buffered, 0),
+                         tag=THINK_CLOSE, where="before the tool call",
+                         outcome="the reasoning ended at <tool_call> and the call was run.")
             self._no_think_close_ahead = True
             self._state = "content"
             self._run(buffered, final=True)
         if self._state == "block":
             self._end_block("eof")
         elif self._state == "reasoning":
-            self._report("missing_close_tag", self._fed, end_snippet, tag=THINK_CLOSE,
-                         where="at the end of the output", outcome="everything after <think> was taken as reasoning.")
+            self._report("missing_close_tag", self._fed, end_snippet, tag=THINK_CLOSE, where="at the end of the output",
+                         outcome="everything after <think> was taken as reasoning.")
         return self._events
 
     def finish(self) -> ParsedTurn:

@@ -29,6 +29,7 @@ FUNCTION_OPEN = "<function="
 NEXT_TAG = re.compile(r"<parameter=|</parameter>|</function>|<function")
 VALUE_END = re.compile(r"</parameter>|<parameter=|</function>|<function=")
 TAG_NAME = re.compile(r"([^<>\n]*)>")
+SPACE = re.compile(r"\s")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
 
 
@@ -152,7 +153,7 @@ class _FunctionParser:
         if kind == "function" and not name:
             raise _Malformed(make_issue("missing_function_name", self.body_pos + at,
                                         snippet_at(self.body, at), fix=FIX_BY_DIALECT["xml"]))
-        if not name or any(c.isspace() for c in name):
+        if not name or SPACE.search(name):
             raise _Malformed(self.malformed(at, kind))
         return name, match.end()
 
