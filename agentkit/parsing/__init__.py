@@ -84,6 +84,25 @@ Streaming
   `reasoning`. A delta never contains part of a tag: the parser holds back a
   possible tag prefix (at most 22 characters) and nothing else, except inside
   a tool-call block, which it buffers until the block ends.
+
+## Performance
+
+`python benchmarks/bench_parsing.py`, CPython 3.11 on a shared 2-core x86-64
+VM, against mlx-lm 0.32.2 (two runs agreed within a few percent):
+
+- Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
+  2000 calls: 5.3 MB/s, 1.06-1.08x the time of mlx_lm.server's own path on the
+  same chunks (its per-token `TextStateMachine`, then its parser per block;
+  the server runs that loop for non-streaming requests too). So JSON-aware
+  block ends, recovery and typed results cost about what the server's loop
+  costs: some 1.3 million tokens a second, far above any model's speed.
+- Whole outputs (`parse_assistant`): 47 MB/s, 4.8x the time of mlx-lm's bare
+  parsers (a `str.split` and one `json.loads` or regex per block, with no
+  reasoning split, no JSON-aware block end, no recovery, no validation).
+- Time per KB from 1 KB to 1 MB is flat, so the work is linear: streaming
+  150-160 us/KB for text, 175 for one huge XML call, 195 for one huge JSON
+  call; whole outputs under 1 us/KB past 16 KB (4 us/KB for a huge JSON
+  call). Per-KB time at 1 MB over that at 16 KB: 0.4-1.06.
 """
 
 from agentkit.parsing.messages import message_for_model
