@@ -77,9 +77,6 @@ def test_the_kit_chat_templates_render_the_same_bytes(template, render):
     assert render("write", ARGUMENTS) in _assistant_turn(template, ARGUMENTS)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "agentkit/templates/chat/qwen3.6.jinja renders scalars with `| string` (Qwen3.5's rule: "
-    "True/None); the real Qwen3.6 template uses tojson for every non-string (true/null)."))
 def test_the_kit_qwen36_template_renders_json_scalars():
     arguments = {"flag": True, "none": None}
     assert render_tool_call_xml("write", arguments) in _assistant_turn("qwen3.6", arguments)
