@@ -56,3 +56,43 @@ class ServerStartError(SetupError):
 
 class ServerNotReadyError(SetupError):
     """mlx_lm.server did not answer within the readiness deadline."""
+
+
+class ClientError(AgentkitError):
+    """A request to the model server failed; `agentkit.client` raises these."""
+
+
+class ServerUnreachableError(ClientError):
+    """Nothing answers at the server's base URL."""
+
+
+class ModelNotServedError(ClientError):
+    """The server answered but does not serve (or cannot load) the requested model."""
+
+
+class RequestTimeoutError(ClientError):
+    """The server went silent for longer than the client's timeout."""
+
+
+class ContextTooLongError(ClientError):
+    """The prompt plus the tokens to generate do not fit in the model's context window."""
+
+
+class StreamInterruptedError(ClientError):
+    """A streamed answer stopped before the server said it was finished.
+
+    `partial` holds the `Turn` received up to the break (text, reasoning,
+    timings), so a caller can show or log what did arrive.
+    """
+
+    def __init__(self, message: str, fix: str | None = None, partial: object | None = None) -> None:
+        super().__init__(message, fix)
+        self.partial = partial
+
+
+class ServerResponseError(ClientError):
+    """The server refused the request or sent something the client cannot read."""
+
+
+class RawModeUnavailableError(ClientError):
+    """Raw mode needs the generated token ids (or bytes) and a way to decode them."""
