@@ -1,0 +1,116 @@
+"""Build the next request's messages so the server's prompt cache covers the past.
+
+mlx_lm.server keeps the tokens of recent requests (prompt and generated
+answer) and reuses the longest stored prefix of a new prompt. Turn N can skip
+turn N-1 entirely, paying only for the new messages, but only if the chat
+template renders the history back into exactly the tokens the model saw and
+wrote. Four things break that, and `History` avoids each:
+
+1. Dropping the reasoning. The model wrote `<think>...</think>` before its
+   answer; a history without it renders different tokens from that turn on,
+   and everything after it is prefilled again. `assistant_message` echoes it as
+   `reasoning_content` next to `content` and `tool_calls`.
+2. Qwen3.6 templates drop `<think>` from turns before the last user message
+   unless `preserve_thinking` is true, so every new user message would cut the
+   cache at the first earlier answer. Send `preserve_thinking=True` (the
+   client's default).
+3. Changing the tools or `enable_thinking` between turns changes the system
+   prompt or the generation prompt. `History` holds both and hands the same
+   values to every request.
+4. Changing a message after it was sent, e.g. adding a soft switch only to the
+   request. Soft switches (`/think`, `/no_think`) are written into the stored
+   user message, so the next request repeats them.
+
+`naive_assistant_message` is the common mistake (reasoning dropped), kept for
+the benchmark that measures what it costs.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from agentkit.client.types import Turn
+
+SOFT_SWITCHES = {True: "/think", False: "/no_think"}
+"""Qwen3's in-message switches: a user (or system) message ending with one turns
+thinking on or off from that turn on. Qwen3.6 ignores them; use `enable_thinking`."""
+
+
+def soft_switch(text: str, thinking: bool | None) -> str:
+    """`text` with Qwen3's `/think` or `/no_think` switch appended (unchanged for None)."""
+    if thinking is None:
+        return text
+    return f"{text} {SOFT_SWITCHES[thinking]}"
+
+
+def assistant_message(turn: Turn) -> dict[str, Any]:
+    """The cache-friendly echo of a turn: reasoning, content and calls as the model wrote them."""
+    message = _assistant_base(turn)
+    if turn.reasoning is not None:
+        message["reasoning_content"] = turn.reasoning
+    return message
+
+
+def naive_assistant_message(turn: Turn) -> dict[str, Any]:
+    """What many agents send back: content and calls only, the reasoning dropped."""
+    return _assistant_base(turn)
+
+
+def tool_message(call_id: str, content: str) -> dict[str, Any]:
+    """A tool result for the call with id `call_id`."""
+    return {"role": "tool", "tool_call_id": call_id, "content": content}
+
+
+def _assistant_base(turn: Turn) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": turn.content}
+    if turn.tool_calls:
+        message["tool_calls"] = [
+            # Arguments as JSON text, as the OpenAI API carries them; the
+            # templates render JSON text and a dict to the same bytes.
+            {"id": call_id, "type": "function",
+             "function": {"name": call.name, "arguments": json.dumps(call.arguments, ensure_ascii=False)}}
+            for call, call_id in zip(turn.tool_calls, turn.call_ids)
+        ]
+    return message
+
+
+class History:
+    """One conversation's messages, tools and thinking setting, kept stable across turns.
+
+        history = History(system="You are helpful.", tools=toolbox.schemas())
+        history.add_user("Weather in Paris?")
+        turn = client.complete(history.messages, **history.request_options())
+        history.add_assistant(turn)
+        for call, call_id in zip(turn.tool_calls, turn.call_ids):
+            history.add_tool_result(call_id, toolbox.run(call.name, call.arguments).content)
+    """
+
+    def __init__(self, system: str | None = None, tools: list[dict] | None = None,
+                 thinking: bool | None = None, *, echo_reasoning: bool = True,
+                 preserve_thinking: bool = True) -> None:
+        """`echo_reasoning=False` and `preserve_thinking=False` exist to measure their cost."""
+        self.messages: list[dict[str, Any]] = []
+        self.tools = tools
+        self.thinking = thinking
+        self.echo_reasoning = echo_reasoning
+        self.preserve_thinking = preserve_thinking
+        if system is not None:
+            self.messages.append({"role": "system", "content": system})
+
+    def add_user(self, text: str, soft_thinking: bool | None = None) -> None:
+        """Append a user message; `soft_thinking` appends Qwen3's soft switch to it, for good."""
+        self.messages.append({"role": "user", "content": soft_switch(text, soft_thinking)})
+
+    def add_assistant(self, turn: Turn) -> None:
+        """Append the model's turn, reasoning included unless `echo_reasoning=False`."""
+        build = assistant_message if self.echo_reasoning else naive_assistant_message
+        self.messages.append(build(turn))
+
+    def add_tool_result(self, call_id: str, content: str) -> None:
+        """Append one tool result; results go in the order of the turn's calls."""
+        self.messages.append(tool_message(call_id, content))
+
+    def request_options(self) -> dict[str, Any]:
+        """The keyword arguments that must not change between turns: tools and thinking."""
+        return {"tools": self.tools, "thinking": self.thinking, "preserve_thinking": self.preserve_thinking}

@@ -1,0 +1,229 @@
+"""Unit tests of the client's pure parts: timing math, request bodies, raw decoding
+helpers, server-answer collection, and cache-friendly history building."""
+
+import json
+
+import pytest
+
+from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.client.history import History, assistant_message, naive_assistant_message, soft_switch
+from agentkit.client.raw import (
+    bytes_from_logprobs, drop_stop_token, output_opened_think, prompt_opened_think, token_ids_from_logprobs,
+)
+from agentkit.client.request import chat_request, template_kwargs
+from agentkit.client.server_answer import ServerAnswer
+from agentkit.client.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
+from agentkit.client.types import Timings, Turn, Usage
+from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCall, parse_assistant
+
+WEATHER = {"type": "function", "function": {"name": "get_weather", "description": "Weather.",
+           "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
+
+
+# -- timing ----------------------------------------------------------------------
+
+def test_gaps_are_differences_of_consecutive_times():
+    assert gaps_between([1.0, 1.5, 1.75, 3.0]) == [0.5, 0.25, 1.25]
+    assert gaps_between([2.0]) == []
+
+
+def test_decode_rate_leaves_the_first_token_out():
+    # 11 tokens, the first at t=1, the last at t=3: 10 intervals in 2 s.
+    assert decode_rate(11, 1.0, 3.0) == pytest.approx(5.0)
+    assert decode_rate(1, 1.0, 3.0) is None
+    assert decode_rate(5, 2.0, 2.0) is None  # all in one chunk: no interval
+
+
+def test_prefill_rate_is_uncached_tokens_over_ttft():
+    assert prefill_rate(800, 0.5) == pytest.approx(1600.0)
+    assert prefill_rate(0, 0.5) is None
+    assert prefill_rate(100, None) is None
+
+
+def test_percentile_interpolates():
+    assert percentile([], 50) is None
+    assert percentile([3.0], 95) == 3.0
+    assert percentile([4.0, 1.0, 3.0, 2.0], 50) == pytest.approx(2.5)
+    assert percentile([0.0, 10.0], 95) == pytest.approx(9.5)
+
+
+def test_stream_timings_from_timestamps():
+    t = stream_timings(sent=10.0, output_times=[10.4, 10.5, 10.7, 11.0], end=11.1,
+                       completion_tokens=4, uncached_prompt_tokens=200)
+    assert t["ttft"] == pytest.approx(0.4)
+    assert t["gaps"] == pytest.approx([0.1, 0.2, 0.3])
+    assert t["total"] == pytest.approx(1.1)
+    assert t["decode_tps"] == pytest.approx(3 / 0.6)
+    assert t["prefill_tps"] == pytest.approx(500.0)
+    timings = Timings(request_start=0.0, **t)
+    assert timings.itl_median == pytest.approx(0.2)
+    assert timings.itl_p95 == pytest.approx(0.29)
+
+
+def test_stream_timings_without_output():
+    t = stream_timings(sent=1.0, output_times=[], end=2.0, completion_tokens=None, uncached_prompt_tokens=None)
+    assert t == {"ttft": None, "gaps": [], "total": 1.0, "decode_tps": None, "prefill_tps": None}
+
+
+def test_usage_uncached_tokens():
+    assert Usage(prompt_tokens=900, completion_tokens=5, cached_tokens=850).uncached_tokens == 50
+    assert Usage(prompt_tokens=900, completion_tokens=5).uncached_tokens == 900
+
+
+# -- request ---------------------------------------------------------------------
+
+def test_template_kwargs_only_what_was_decided():
+    assert template_kwargs(None, False) == {}
+    assert template_kwargs(False, True) == {"enable_thinking": False, "preserve_thinking": True}
+    assert template_kwargs(True, False) == {"enable_thinking": True}
+
+
+def test_streamed_request_asks_for_usage_and_never_sends_seed():
+    request = chat_request("m", [{"role": "user", "content": "hi"}], [WEATHER], thinking=False, max_tokens=64)
+    assert request["stream"] is True
+    assert request["stream_options"] == {"include_usage": True}
+    assert request["tools"] == [WEATHER]
+    assert request["max_tokens"] == 64
+    assert request["extra_body"] == {"chat_template_kwargs": {"enable_thinking": False, "preserve_thinking": True}}
+    assert "seed" not in request and "seed" not in request["extra_body"]
+    with pytest.raises(ValueError, match="seed"):
+        chat_request("m", [], extra_body={"seed": 1})
+
+
+def test_raw_request_asks_for_token_ids_without_streaming():
+    request = chat_request("m", [], stream=False, token_ids=True, preserve_thinking=False)
+    assert request["logprobs"] is True and request["stream"] is False
+    assert "stream_options" not in request and "extra_body" not in request and "tools" not in request
+    with pytest.raises(ValueError, match="complete response"):
+        chat_request("m", [], stream=True, token_ids=True)
+    with pytest.raises(ValueError, match="max_tokens"):
+        chat_request("m", [], max_tokens=0)
+
+
+def test_extra_body_template_kwargs_win():
+    request = chat_request("m", [], thinking=True, extra_body={"chat_template_kwargs": {"enable_thinking": False}})
+    assert request["extra_body"]["chat_template_kwargs"] == {"enable_thinking": False, "preserve_thinking": True}
+
+
+# -- raw -------------------------------------------------------------------------
+
+def test_token_ids_and_bytes_from_logprobs():
+    assert token_ids_from_logprobs([{"id": 5, "logprob": -0.1}, {"id": 7, "logprob": 0.0}]) == [5, 7]
+    assert token_ids_from_logprobs([{"token": "a", "logprob": 0.0}]) is None
+    assert token_ids_from_logprobs([]) is None
+    entries = [{"token": "h", "bytes": [104]}, {"token": "é", "bytes": [195, 169]}]
+    assert bytes_from_logprobs(entries).decode() == "hé"
+    assert bytes_from_logprobs([{"token": "h", "bytes": None}]) is None
+
+
+def test_drop_stop_token_only_when_the_model_stopped():
+    assert drop_stop_token([4, 5, 2], "stop", {2}) == [4, 5]
+    assert drop_stop_token([4, 5, 2], "tool_calls", {2}) == [4, 5]
+    assert drop_stop_token([4, 5, 2], "length", {2}) == [4, 5, 2]
+    assert drop_stop_token([4, 5, 6], "stop", {2}) == [4, 5, 6]
+    assert drop_stop_token([], "stop", {2}) == []
+
+
+def test_prompt_opened_think_follows_the_last_tag():
+    assert prompt_opened_think("<|im_start|>assistant\n<think>\n")
+    assert not prompt_opened_think("<|im_start|>assistant\n<think>\n\n</think>\n\n")
+    assert not prompt_opened_think("<|im_start|>assistant\n")
+    # An earlier turn's closed block does not count.
+    assert not prompt_opened_think("<think>\nold\n</think>\n\nanswer<|im_end|>\n<|im_start|>assistant\n")
+
+
+def test_output_opened_think_guess():
+    assert output_opened_think("plan\n</think>\n\nanswer")
+    assert not output_opened_think("<think>\nplan\n</think>\n\nanswer")
+    assert not output_opened_think("just text")
+
+
+# -- server answer ---------------------------------------------------------------
+
+def test_server_answer_trims_like_the_parser_and_deltas_add_up():
+    answer = ServerAnswer("xml")
+    events = []
+    for delta in ({"reasoning": "I will"}, {"reasoning": " call.\n"}, {"content": "\n\n"}, {"content": "Done"},
+                  {"content": ".  "}):
+        events += answer.add(delta)
+    assert answer.reasoning == "I will call."
+    assert answer.content == "Done."
+    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == "Done."
+    assert "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == "I will call."
+
+
+def test_server_answer_tool_calls_whole_or_in_pieces():
+    whole = ServerAnswer("xml")
+    whole.add({"tool_calls": [{"id": "a", "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}},
+                              {"id": "b", "function": {"name": "get_weather", "arguments": '{"city": "Oslo"}'}}]})
+    calls, ids, errors = whole.tool_calls()
+    assert [c.arguments["city"] for c in calls] == ["Paris", "Oslo"] and ids == ["a", "b"] and not errors
+    # The raw block is what the model writes in the template's dialect, so the parser reads it back.
+    assert parse_assistant(calls[0].raw, tools=[WEATHER]).tool_calls[0].arguments == {"city": "Paris"}
+    assert calls[0].dialect == "xml"
+
+    pieces = ServerAnswer("hermes")  # OpenAI-style: arguments streamed in pieces keyed by index
+    pieces.add({"tool_calls": [{"index": 0, "id": "x", "function": {"name": "get_weather", "arguments": '{"ci'}}]})
+    pieces.add({"tool_calls": [{"index": 0, "function": {"arguments": 'ty": "Rome"}'}}]})
+    calls, ids, errors = pieces.tool_calls()
+    assert calls[0].arguments == {"city": "Rome"} and ids == ["x"] and calls[0].dialect == "hermes"
+    assert json.loads(calls[0].raw.split("\n")[1]) == {"name": "get_weather", "arguments": {"city": "Rome"}}
+
+
+def test_server_answer_bad_arguments_become_errors():
+    answer = ServerAnswer()
+    answer.add({"tool_calls": [{"function": {"name": "f", "arguments": "{not json"}},
+                               {"function": {"name": "g", "arguments": "[1, 2]"}},
+                               {"function": {"name": "h", "arguments": ""}}]})
+    calls, ids, errors = answer.tool_calls()
+    assert [e.code for e in errors] == ["invalid_json", "arguments_not_object"]
+    assert [c.name for c in calls] == ["h"] and calls[0].arguments == {} and ids == ["call_2"]
+
+
+# -- history ---------------------------------------------------------------------
+
+def turn_with_call() -> Turn:
+    call = ToolCall(name="get_weather", arguments={"city": "Paris"}, dialect="xml",
+                    raw="<tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n</function>\n</tool_call>")
+    return Turn(content="", reasoning="I will call get_weather for Paris.", tool_calls=[call], call_ids=["c0"],
+                finish_reason="tool_calls", timings=Timings(request_start=0.0, total=0.1))
+
+
+def test_assistant_message_echoes_reasoning_content_and_calls():
+    message = assistant_message(turn_with_call())
+    assert message["reasoning_content"] == "I will call get_weather for Paris."
+    assert message["tool_calls"] == [{"id": "c0", "type": "function",
+                                      "function": {"name": "get_weather", "arguments": '{"city": "Paris"}'}}]
+    assert "reasoning_content" not in naive_assistant_message(turn_with_call())
+
+
+@pytest.mark.parametrize("template_name", ["qwen3.6", "hermes"])
+def test_echoed_turn_renders_back_to_what_the_model_wrote(template_name):
+    """The core of cache reuse: prompt + generated text is a prefix of the next prompt."""
+    template = load_chat_template(template_name)
+    history = History(tools=[WEATHER])
+    history.add_user("What's the weather in Paris?")
+    prompt = render_chat(template, history.messages, [WEATHER], enable_thinking=True, preserve_thinking=True)
+    turn = turn_with_call()
+    call_text = turn.tool_calls[0].raw if template_name == "qwen3.6" else \
+        '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>'
+    opened = "" if prompt.endswith("<think>\n") else "<think>\n"
+    generated = f"{opened}{turn.reasoning}\n</think>\n\n{call_text}<|im_end|>"
+    for echo, expect_prefix in ((True, True), (False, False)):
+        history = History(tools=[WEATHER], echo_reasoning=echo)
+        history.add_user("What's the weather in Paris?")
+        history.add_assistant(turn)
+        history.add_tool_result("c0", '{"temperature": 12}')
+        following = render_chat(template, history.messages, [WEATHER], enable_thinking=True, preserve_thinking=True)
+        assert following.startswith(prompt + generated) is expect_prefix
+
+
+def test_history_keeps_tools_and_thinking_stable_and_soft_switches_in_the_message():
+    history = History(system="Be brief.", tools=[WEATHER], thinking=False)
+    history.add_user("Hi", soft_thinking=False)
+    assert history.messages == [{"role": "system", "content": "Be brief."}, {"role": "user", "content": "Hi /no_think"}]
+    assert history.request_options() == {"tools": [WEATHER], "thinking": False, "preserve_thinking": True}
+    assert soft_switch("Hi", True) == "Hi /think" and soft_switch("Hi", None) == "Hi"
+    history.add_assistant(turn_with_call())
+    history.add_tool_result("c0", "12 degrees")
+    assert history.messages[-1] == {"role": "tool", "tool_call_id": "c0", "content": "12 degrees"}
