@@ -227,3 +227,50 @@ def test_history_keeps_tools_and_thinking_stable_and_soft_switches_in_the_messag
     history.add_assistant(turn_with_call())
     history.add_tool_result("c0", "12 degrees")
     assert history.messages[-1] == {"role": "tool", "tool_call_id": "c0", "content": "12 degrees"}
+
+
+# -- cache report ----------------------------------------------------------------
+
+def cost(turn, new, prompt, cached):
+    from agentkit.client.cache_report import RequestCost
+
+    return RequestCost(turn=turn, new_tokens=new, prompt_tokens=prompt, cached_tokens=cached,
+                       completion_tokens=10, tool_calls=0, timings=Timings(request_start=0.0, total=0.1))
+
+
+def test_target_counts_from_the_second_request_with_slack():
+    from agentkit.client.cache_report import target_met
+
+    first = cost(1, 800, 800, 0)  # cold: never checked
+    assert cost(2, 40, 900, 852).within_target  # 48 uncached = 40 new + 8
+    assert not cost(2, 40, 900, 851).within_target
+    assert target_met([first] + [cost(n, 40, 900, 860) for n in range(2, 22)]) == (True, 20, 20)
+    # 19 of 20 is exactly 95%; 18 of 20 is not.
+    nineteen = [cost(n, 40, 900, 860) for n in range(2, 21)] + [cost(21, 40, 900, 0)]
+    assert target_met(nineteen) == (True, 19, 20)
+    assert target_met(nineteen[:-2] + [cost(20, 40, 900, 0), cost(21, 40, 900, 0)])[0] is False
+    assert target_met([first]) == (False, 0, 0)
+
+
+# -- local model -----------------------------------------------------------------
+
+def test_local_model_reads_the_toy_models_files():
+    from agentkit.client.local_model import LocalModel
+    from agentkit.errors import ContextTooLongError
+    from agentkit.models import models_dir
+
+    if not (models_dir() / "toy-dense").is_dir():
+        pytest.skip("toy-dense is not in fixtures/models")
+    local = LocalModel.find("toy-dense")
+    assert local is not None and local == LocalModel.find(str(models_dir() / "toy-dense"))
+    assert LocalModel.find("not-a-model") is None and LocalModel.find("org/not-cached-anywhere") is None
+    assert local.dialect == "xml" and local.context_length == 4096
+    assert local.tokenizer.id_to_token(min(local.eos_ids)) == "<|im_end|>"
+    prompt = local.render([{"role": "user", "content": "Hi"}])
+    # Like mlx_lm.server: thinking on by default for a vocabulary with <think>.
+    assert prompt == "<|im_start|>user\nHi<|im_end|>\n<|im_start|>assistant\n<think>\n"
+    ids = local.tokenizer.encode(prompt, add_special_tokens=False).ids
+    assert local.count_tokens(prompt) == len(ids) and local.decode(ids) == prompt
+    local.check_fits(prompt, 4000)
+    with pytest.raises(ContextTooLongError, match="4096"):
+        local.check_fits(prompt, 4096)

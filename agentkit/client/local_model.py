@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentkit.chat_template import load_chat_template, render_chat, special_tokens
+from agentkit.errors import ContextTooLongError
 
 
 @dataclass
@@ -96,6 +97,20 @@ class LocalModel:
     def count_tokens(self, text: str) -> int:
         """How many tokens `text` is for this model (no special tokens added)."""
         return len(self.tokenizer.encode(text, add_special_tokens=False).ids)
+
+    def check_fits(self, prompt: str, max_tokens: int) -> None:
+        """Raise `ContextTooLongError` when the prompt plus `max_tokens` exceed the context window."""
+        context = self.context_length
+        if context is None:
+            return
+        prompt_tokens = self.count_tokens(prompt)
+        if prompt_tokens + max_tokens > context:
+            raise ContextTooLongError(
+                f"The prompt is {prompt_tokens} tokens and max_tokens is {max_tokens}: "
+                f"{prompt_tokens + max_tokens} tokens do not fit the model's context of {context}.",
+                fix="shorten the conversation (drop or summarize old turns or long tool results), "
+                "or lower max_tokens",
+            )
 
     def decode(self, token_ids: list[int]) -> str:
         """The exact text of `token_ids`, special tokens written out."""

@@ -32,15 +32,13 @@ import openai
 
 from agentkit.client.local_model import LocalModel
 from agentkit.client.protocol import OnDelta
-from agentkit.client.raw import (
-    bytes_from_logprobs, drop_stop_token, output_opened_think, prompt_opened_think, token_ids_from_logprobs,
-)
+from agentkit.client.raw import exact_text, output_opened_think, prompt_opened_think, token_ids_from_logprobs
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
-from agentkit.client.server_errors import timeout_error, translate
+from agentkit.client.server_errors import TRANSPORT_ERRORS, interrupted_error, timeout_error, translate
 from agentkit.client.timing import stream_timings
 from agentkit.client.types import ParserMode, Timings, Turn, Usage
-from agentkit.errors import ContextTooLongError, RawModeUnavailableError, StreamInterruptedError
+from agentkit.errors import RawModeUnavailableError
 from agentkit.parsing import StreamParser
 
 
@@ -116,7 +114,8 @@ class OpenAIClient:
         if self.local is None:
             raise RawModeUnavailableError(
                 f"The files of model {self.model!r} are not on this machine, so its prompt cannot be rendered.",
-                fix="serve a local model directory (or a toy model), or pass its template to OpenAIClient(template=...)",
+                fix="serve a local model directory (or a toy model), "
+                "or pass its template to OpenAIClient(template=...)",
             )
         return self.local.render(messages, tools, **template_kwargs(thinking, preserve_thinking))
 
@@ -150,12 +149,12 @@ class OpenAIClient:
                     finish_reason = choice.finish_reason or finish_reason
         except openai.APITimeoutError:
             raise timeout_error(self.base_url, self.timeout) from None
-        except (openai.APIConnectionError, *_TRANSPORT_ERRORS) as error:
+        except (openai.APIConnectionError, *TRANSPORT_ERRORS) as error:
             partial = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
-            raise self._interrupted(f"the connection broke ({type(error).__name__})", partial) from error
+            raise interrupted_error(self.base_url, f"the connection broke ({type(error).__name__})", partial) from error
         turn = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
         if finish_reason is None:
-            raise self._interrupted("the stream ended without a finish reason", turn)
+            raise interrupted_error(self.base_url, "the stream ended without a finish reason", turn)
         for event in answer.call_events():
             on_delta(event)
         return turn
@@ -183,7 +182,7 @@ class OpenAIClient:
         choice = response.choices[0]
         entries = [entry.model_dump() for entry in (choice.logprobs.content or [])] if choice.logprobs else []
         token_ids = token_ids_from_logprobs(entries)
-        raw_text = self._exact_text(token_ids, entries, choice.finish_reason)
+        raw_text = exact_text(token_ids, entries, choice.finish_reason, self.local, self.base_url)
         # Parse as the server would have: inside <think> when the prompt opened it.
         opened = prompt_opened_think(prompt) if prompt is not None else output_opened_think(raw_text)
         parser = StreamParser(tools=tools, prompt_opened_think=opened)
@@ -193,6 +192,8 @@ class OpenAIClient:
         finish_reason = choice.finish_reason
         if finish_reason != "length":
             finish_reason = "tool_calls" if parsed.tool_calls else "stop"
+        # Ids made from the text: the same answer gets the same ids, so a
+        # replayed history stays byte-identical.
         digest = hashlib.sha1(raw_text.encode()).hexdigest()[:8]
         return Turn(content=parsed.content, reasoning=parsed.reasoning, tool_calls=parsed.tool_calls,
                     call_ids=[f"call_{digest}_{i}" for i in range(len(parsed.tool_calls))],
@@ -209,7 +210,8 @@ class OpenAIClient:
             raise translate(error, base_url=self.base_url, model=self.model, timeout=self.timeout,
                             api_key=self.api_key) from error
 
-    def _checked_prompt(self, messages: list[dict], tools: list[dict] | None, kwargs: dict, max_tokens: int) -> str | None:
+    def _checked_prompt(self, messages: list[dict], tools: list[dict] | None, kwargs: dict,
+                        max_tokens: int) -> str | None:
         """The rendered prompt when the model's files are here; raises when it cannot fit."""
         if self.local is None:
             return None
@@ -217,35 +219,9 @@ class OpenAIClient:
             prompt = self.local.render(messages, tools, **kwargs)
         except jinja2.TemplateError:
             return None  # the local template disagrees with the request; let the server judge it
-        context = self.local.context_length
-        if self.check_context and context is not None:
-            prompt_tokens = self.local.count_tokens(prompt)
-            if prompt_tokens + max_tokens > context:
-                raise ContextTooLongError(
-                    f"The prompt is {prompt_tokens} tokens and max_tokens is {max_tokens}: "
-                    f"{prompt_tokens + max_tokens} tokens do not fit the model's context of {context}.",
-                    fix="shorten the conversation (drop or summarize old turns or long tool results), "
-                    "or lower max_tokens",
-                )
+        if self.check_context:
+            self.local.check_fits(prompt, max_tokens)
         return prompt
-
-    def _exact_text(self, token_ids: list[int] | None, entries: list[dict], finish_reason: str | None) -> str:
-        if token_ids is not None:
-            if self.local is None:
-                raise RawModeUnavailableError(
-                    f"The server returned token ids, but the tokenizer of {self.model!r} is not on this machine.",
-                    fix="serve a local model directory (or a toy model) so the client can read its "
-                    "tokenizer.json, or use parser='server'",
-                )
-            return self.local.decode(drop_stop_token(token_ids, finish_reason, self.local.eos_ids))
-        data = bytes_from_logprobs(entries)
-        if data is None:
-            raise RawModeUnavailableError(
-                f"The server at {self.base_url} returned neither token ids nor token bytes with logprobs.",
-                fix="use parser='server' with this server; raw mode needs mlx_lm.server, vLLM or "
-                "another server that returns logprobs",
-            )
-        return data.decode("utf-8", errors="replace")
 
     def _dialect(self) -> str:
         return self.local.dialect if self.local is not None else "hermes"
@@ -260,15 +236,6 @@ class OpenAIClient:
                     finish_reason=finish_reason, usage=usage, errors=errors,
                     timings=Timings(request_start=started, **timings))
 
-    def _interrupted(self, what: str, partial: Turn) -> StreamInterruptedError:
-        return StreamInterruptedError(
-            f"The answer from {self.base_url} stopped halfway: {what}, after "
-            f"{len(partial.content) + len(partial.reasoning or '')} characters.",
-            fix="check that the server is still running (its log says why it stopped) and send the "
-            "request again; the error's `partial` holds what arrived",
-            partial=partial,
-        )
-
 
 def _usage(usage: Any) -> Usage | None:
     if usage is None:
@@ -280,18 +247,3 @@ def _usage(usage: Any) -> Usage | None:
 
 def _ignore(event: Any) -> None:
     pass
-
-
-def _transport_errors() -> tuple[type[BaseException], ...]:
-    # Older openai releases let the HTTP library's errors escape from a stream
-    # being read; the library is httpx (openai 1.x/2.x) or httpx2 (3.x).
-    errors = []
-    for name in ("httpx", "httpx2"):
-        try:
-            errors.append(__import__(name).TransportError)
-        except (ImportError, AttributeError):
-            pass
-    return tuple(errors)
-
-
-_TRANSPORT_ERRORS = _transport_errors()

@@ -31,7 +31,12 @@ text, as `mlx_lm.generate` leaves it out.
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from agentkit.errors import RawModeUnavailableError
+
+if TYPE_CHECKING:
+    from agentkit.client.local_model import LocalModel
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
@@ -78,3 +83,24 @@ def output_opened_think(raw_text: str) -> bool:
         return False
     opened = raw_text.find(THINK_OPEN)
     return opened < 0 or close < opened
+
+
+def exact_text(token_ids: list[int] | None, entries: Sequence[dict[str, Any]], finish_reason: str | None,
+               local: LocalModel | None, base_url: str) -> str:
+    """The generated text from a logprobs answer: ids decoded by the tokenizer, else the bytes."""
+    if token_ids is not None:
+        if local is None:
+            raise RawModeUnavailableError(
+                f"The server at {base_url} returned token ids, but the model's tokenizer is not on this machine.",
+                fix="serve a local model directory (or a toy model) so the client can read its "
+                "tokenizer.json, or use parser='server'",
+            )
+        return local.decode(drop_stop_token(token_ids, finish_reason, local.eos_ids))
+    data = bytes_from_logprobs(entries)
+    if data is None:
+        raise RawModeUnavailableError(
+            f"The server at {base_url} returned neither token ids nor token bytes with logprobs.",
+            fix="use parser='server' with this server; raw mode needs mlx_lm.server, vLLM or "
+            "another server that returns logprobs",
+        )
+    return data.decode("utf-8", errors="replace")

@@ -26,6 +26,7 @@ from agentkit.errors import (
     RequestTimeoutError,
     ServerResponseError,
     ServerUnreachableError,
+    StreamInterruptedError,
 )
 
 # Phrases servers use for an over-long prompt (vLLM, llama.cpp, OpenAI, LM Studio).
@@ -54,6 +55,17 @@ def timeout_error(base_url: str, timeout: float) -> RequestTimeoutError:
         f"The server at {base_url} sent nothing for {timeout:g} s.",
         fix="give it longer (OpenAIClient(timeout=...)): a big model's first prefill of a long "
         "prompt can take minutes; or lower max_tokens, or check that the server is not stuck",
+    )
+
+
+def interrupted_error(base_url: str, what: str, partial: object) -> StreamInterruptedError:
+    """The error for a stream that broke off; `partial` is the Turn received so far."""
+    received = len(getattr(partial, "content", "")) + len(getattr(partial, "reasoning", None) or "")
+    return StreamInterruptedError(
+        f"The answer from {base_url} stopped halfway: {what}, after {received} characters.",
+        fix="check that the server is still running (its log says why it stopped) and send the "
+        "request again; the error's `partial` holds what arrived",
+        partial=partial,
     )
 
 
@@ -110,3 +122,19 @@ def _detail(error: openai.APIStatusError) -> str:
 def _cause(error: Exception) -> str:
     cause = error.__cause__ or error.__context__
     return f"{type(cause).__name__}: {cause}" if cause else str(error)
+
+
+def _transport_errors() -> tuple[type[BaseException], ...]:
+    # Older openai releases let the HTTP library's errors escape from a stream
+    # being read; the library is httpx (openai 1.x/2.x) or httpx2 (3.x).
+    errors = []
+    for name in ("httpx", "httpx2"):
+        try:
+            errors.append(__import__(name).TransportError)
+        except (ImportError, AttributeError):
+            pass
+    return tuple(errors)
+
+
+TRANSPORT_ERRORS = _transport_errors()
+"""Connection errors a stream can raise on its way, besides openai's own."""

@@ -1,0 +1,86 @@
+"""The prompt cache over a 10-turn tool-using conversation: the kit's history vs a naive one.
+
+    python benchmarks/bench_prompt_cache.py                      # toy-dense, ~20 s on 2 CPU cores
+    python benchmarks/bench_prompt_cache.py --model toy-moe
+    python benchmarks/bench_prompt_cache.py --variants kit naive no-preserve --json cache.json
+
+Each variant plays the same questions (`agentkit.client.cache_report.QUESTIONS`)
+through a real mlx_lm.server, one request per model turn, with streaming on,
+and records per request: prompt tokens, cached tokens (the server's
+`usage.prompt_tokens_details.cached_tokens`), uncached tokens, the tokens of
+the messages that are new since the previous request, and TTFT.
+
+- `kit`: `History` as the client builds it: reasoning echoed as
+  `reasoning_content`, tools and `enable_thinking` fixed, `preserve_thinking`.
+- `naive`: the same, but the reasoning is dropped from the echoed turns.
+- `no-preserve`: reasoning echoed, `preserve_thinking` off (the template's
+  default): each new user message loses the `<think>` blocks of the answers
+  before it.
+
+Target (issue 4): from turn 2, uncached prompt tokens <= new message tokens + 8
+on at least 95% of turns. The script exits 1 when the `kit` variant misses it.
+
+Each variant gets a fresh server (`--model`), so no variant reads another's
+cache. With `--url` they share your server: run it fresh, and read turn 1 of
+later variants with that in mind. Also printed: the latency of the `kit` run
+(TTFT cold and warm, inter-token latency, decode and prefill tok/s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+
+from rich.console import Console
+
+from agentkit.client import OpenAIClient
+from agentkit.client.cache_report import cost_table, latency_summary, run_conversation, target_met
+from agentkit.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.tools import example_tools
+
+VARIANTS = {
+    "kit": {"echo_reasoning": True, "preserve_thinking": True},
+    "naive": {"echo_reasoning": False, "preserve_thinking": True},
+    "no-preserve": {"echo_reasoning": True, "preserve_thinking": False},
+}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_endpoint_arguments(parser)
+    parser.add_argument("--variants", nargs="+", choices=list(VARIANTS), default=["kit", "naive"])
+    parser.add_argument("--turns", type=int, default=10, help="model turns per conversation (default: 10)")
+    parser.add_argument("--json", default=None, help="also write the rows to this JSON file")
+    args = parser.parse_args()
+
+    console = Console()
+    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-"))
+    results = {}
+    for name in args.variants:
+        with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+            client = OpenAIClient(endpoint, template=args.template)
+            costs = run_conversation(client, toolbox, max_requests=args.turns, **VARIANTS[name])
+        results[name] = costs
+        console.print(cost_table(f"{name} history on {endpoint.label}", costs))
+        console.print()
+
+    if "kit" in results:
+        summary = latency_summary(results["kit"])
+        console.print(f"latency ({args.model}, kit run): " + ", ".join(
+            f"{key} {_fmt(key, value)}" for key, value in summary.items()), soft_wrap=True)
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({name: [c.model_dump() for c in costs] for name, costs in results.items()}, out, indent=1)
+    return 0 if "kit" not in results or target_met(results["kit"])[0] else 1
+
+
+def _fmt(key: str, value: float | None) -> str:
+    if value is None:
+        return "-"
+    return f"{value:.0f} tok/s" if key.endswith("tps") or "tps_" in key else f"{value * 1000:.1f} ms"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
