@@ -86,6 +86,24 @@ def run_doctor(args: argparse.Namespace) -> int:
     return report(run_checks(url=args.url or DEFAULT_URL, url_required=args.url is not None))
 
 
+def add_chat(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "chat", help="chat with a model: streamed answers, thinking toggles, a live stats line",
+        description="Chat with a model (one message per line from a pipe). "
+        "Commands: /think, /nothink, /prompt, /reset, /quit.",
+    )
+    from agentkit.client.chat_app import add_chat_arguments
+
+    add_chat_arguments(parser)
+    parser.set_defaults(run=run_chat)
+
+
+def run_chat(args: argparse.Namespace) -> int:
+    from agentkit.client.chat_app import run_from_args
+
+    return run_from_args(args)
+
+
 # ---------------------------------------------------------------------------
 # Registration point. A new subcommand is one `add_<name>(subcommands)`
 # function above, following add_serve: declare its arguments, set
@@ -96,6 +114,7 @@ def run_doctor(args: argparse.Namespace) -> int:
 SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_serve,
     add_doctor,
+    add_chat,
 ]
 
 
