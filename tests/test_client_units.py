@@ -274,3 +274,13 @@ def test_local_model_reads_the_toy_models_files():
     local.check_fits(prompt, 4000)
     with pytest.raises(ContextTooLongError, match="4096"):
         local.check_fits(prompt, 4096)
+
+
+def test_openai_client_is_a_client_and_needs_an_address():
+    from agentkit.client import Client, OpenAIClient
+
+    client = OpenAIClient(base_url="http://127.0.0.1:9/v1/", model="some-remote-model")
+    assert isinstance(client, Client)
+    assert client.base_url == "http://127.0.0.1:9/v1" and client.local is None  # no files here: no tokenizer
+    with pytest.raises(ValueError, match="base_url"):
+        OpenAIClient(model="m")

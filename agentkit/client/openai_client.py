@@ -152,6 +152,9 @@ class OpenAIClient:
         except (openai.APIConnectionError, *TRANSPORT_ERRORS) as error:
             partial = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
             raise interrupted_error(self.base_url, f"the connection broke ({type(error).__name__})", partial) from error
+        except openai.OpenAIError as error:  # an error event inside the stream
+            raise translate(error, base_url=self.base_url, model=self.model, timeout=self.timeout,
+                            api_key=self.api_key) from error
         turn = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
         if finish_reason is None:
             raise interrupted_error(self.base_url, "the stream ended without a finish reason", turn)
