@@ -86,6 +86,42 @@ def run_doctor(args: argparse.Namespace) -> int:
     return report(run_checks(url=args.url or DEFAULT_URL, url_required=args.url is not None))
 
 
+def add_compare(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "compare", help="run the same agent on a dense and a MoE model and compare them",
+        description="Serve the dense model, run the suite, stop it; then the same for the MoE model; "
+        "print tool calls, correctness and latency side by side.",
+    )
+    from agentkit.compare import add_arguments
+
+    add_arguments(parser)
+    parser.set_defaults(run=run_compare)
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    from agentkit.compare import run_compare as compare
+
+    return compare(args)
+
+
+def add_toy(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "toy", help="rebuild and evaluate the toy models (data, train, eval)",
+        description="Rebuild the toy models: `toy data`, then `toy train`; `toy eval` scores them "
+        "on held-out tasks through the real mlx_lm.server.",
+    )
+    from agentkit.toy.__main__ import add_arguments
+
+    add_arguments(parser)
+    parser.set_defaults(run=run_toy)
+
+
+def run_toy(args: argparse.Namespace) -> int:
+    from agentkit.toy.__main__ import run
+
+    return run(args)
+
+
 def add_chat(subcommands: Subcommands) -> None:
     parser = subcommands.add_parser(
         "chat", help="chat with a model: streamed answers, thinking toggles, a live stats line",
@@ -114,6 +150,8 @@ def run_chat(args: argparse.Namespace) -> int:
 SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_serve,
     add_doctor,
+    add_compare,
+    add_toy,
     add_chat,
 ]
 

@@ -10,6 +10,7 @@ the CPU (hours at the default settings; pass --steps to trade quality for time).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -49,7 +50,10 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
     stats = {"transcripts": n_transcripts, "samples": len(samples), "tokens": len(ids),
              "target_tokens": int(sum(mask)), "vocab_size": tok.get_vocab_size(),
              "mean_len": round(float(lengths.mean()), 1), "max_len": int(lengths.max()),
-             "templates": {t: sum(s.template == t for s in samples) for t in ("qwen3.6", "hermes")}}
+             "templates": {t: sum(s.template == t for s in samples) for t in ("qwen3.6", "hermes")},
+             # The exact template bytes the models learn; a test compares them with today's files.
+             "template_sha256": {t: hashlib.sha256(load_chat_template(t).encode()).hexdigest()
+                                 for t in ("qwen3.6", "hermes")}}
     (out_dir / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     return stats
 
@@ -70,6 +74,7 @@ def train_and_export(name: str, data_dir: Path, out_dir: Path, train_cfg) -> dic
     save_config(cfg, out_dir)
     for f in (data_dir / "tokenizer").iterdir():
         shutil.copy(f, out_dir / f.name)
+    shutil.copy(data_dir / "stats.json", out_dir / "data_stats.json")
     summary.update(model=name, parameters=parameter_counts(name, vocab_size))
     (out_dir / "training.json").write_text(json.dumps(summary, indent=2) + "\n")
     return summary

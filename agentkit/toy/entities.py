@@ -79,22 +79,31 @@ class EntityPools:
         while True:
             n = words or (2 if self.rng.random() < 0.15 else 1)
             name = " ".join(_random_word(self.rng).capitalize() for _ in range(n))
-            if name_split(name) == self.split:
+            # Real city names are split by the list above, never by the hash.
+            if name_split(name) == self.split and name not in _REAL_CITIES:
                 return name
 
+    # Fixed lists keep the text natural; invented words (the majority) make the
+    # model copy what it reads instead of recalling the few names it knows.
     def topic(self) -> str:
-        if self.rng.random() < 0.5:
+        if self.rng.random() < 0.3:
             return self.rng.choice(_TOPICS[self.split])
         return self.invented_name().lower()
 
     def file_name(self) -> str:
-        stem = self.rng.choice(_FILE_STEMS[self.split])
-        if self.rng.random() < 0.5:
-            stem = f"{stem}_{self.invented_name(words=1).lower()}"
+        roll = self.rng.random()
+        if roll < 0.3:
+            stem = self.rng.choice(_FILE_STEMS[self.split])
+        elif roll < 0.6:
+            stem = f"{self.rng.choice(_FILE_STEMS[self.split])}_{self.invented_name(words=1).lower()}"
+        else:
+            stem = self.invented_name(words=1).lower()
         return stem + self.rng.choice([".txt", ".md", ".csv"])
 
     def directory(self) -> str:
-        return self.rng.choice(_DIRS[self.split])
+        if self.rng.random() < 0.4:
+            return self.rng.choice(_DIRS[self.split])
+        return self.invented_name(words=1).lower()
 
     def number(self, low: int = 2, high: int = 999) -> int:
         return self.rng.randint(low, high)

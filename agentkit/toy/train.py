@@ -22,7 +22,7 @@ import numpy as np
 class TrainConfig:
     """Optimisation settings; the defaults are what the committed models used."""
 
-    steps: int = 5000
+    steps: int = 6000
     batch_size: int = 32
     max_len: int = 1024
     lr: float = 3e-3

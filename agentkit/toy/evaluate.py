@@ -1,0 +1,120 @@
+"""`agentkit toy eval`: held-out evaluation of the toy models through the real mlx_lm.server.
+
+Each held-out task is a gold transcript drawn from entities the models never
+saw in training. The model gets the task's messages up to its last user turn
+and the same tools, and runs the plain loop against a real server; we score:
+
+- valid tool-call rate: of the turns where the gold agent called tools, how
+  many produced calls the server could parse, with known names and JSON-object
+  arguments;
+- exact tool accuracy: tasks whose whole sequence of calls (names and
+  arguments, per turn, order within a turn ignored) equals the gold sequence;
+- answer accuracy: tasks whose final answer contains every gold fact;
+- decode tok/s: median over all requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from agentkit.endpoint import open_endpoint
+from agentkit.simple_loop import LoopRun, run_loop
+from agentkit.toy.build import HELDOUT_SEED
+from agentkit.toy.corpus import generate_transcripts
+from agentkit.toy.script import Transcript
+from agentkit.toy.world import ToyWorld
+
+
+class EvalRow(BaseModel):
+    """Scores of one model served with one template."""
+
+    model: str
+    template: str
+    tasks: int
+    valid_call_rate: float
+    exact_tool_accuracy: float
+    answer_accuracy: float
+    decode_tps: float
+    ttft_ms: float
+
+
+def heldout_tasks(n: int) -> list[Transcript]:
+    return list(generate_transcripts(n, "heldout", HELDOUT_SEED))
+
+
+def task_prompt(task: Transcript) -> list[dict]:
+    """The task's messages up to and including its last user message."""
+    last_user = max(i for i, m in enumerate(task.messages) if m["role"] == "user")
+    return task.messages[: last_user + 1]
+
+
+def score_task(task: Transcript, run: LoopRun, tool_names: set[str]) -> tuple[int, int, bool, bool]:
+    """(gold tool turns, valid tool turns, exact calls, answer correct) for one task."""
+    gold = [sorted(_key(c.name, c.arguments) for c in step) for step in task.gold_steps]
+    got = [sorted(_key(c.name, c.arguments) for c in step) for step in run.steps]
+    valid = sum(1 for step in run.steps[: len(gold)]
+                if step and all(c.name in tool_names and c.arguments is not None for c in step))
+    answer_ok = run.answer is not None and all(f.lower() in run.answer.lower() for f in task.answer_facts)
+    return len(gold), valid, got == gold, answer_ok
+
+
+def _key(name: str, arguments: dict | None) -> str:
+    # Numbers compare by value (5 == 5.0), as a tool would receive them.
+    norm = {k: (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
+            for k, v in (arguments or {}).items()}
+    return name + json.dumps(norm, sort_keys=True, ensure_ascii=False)
+
+
+def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
+    world = ToyWorld()
+    gold_turns = valid_turns = exact = correct = 0
+    tps, ttft = [], []
+    try:
+        with open_endpoint(model, template=template) as endpoint:
+            for task in tasks:
+                world.restore(task.world)
+                run = run_loop(endpoint, task_prompt(task), world.toolbox, task.tools,
+                               thinking=task.enable_thinking)
+                g, v, e, a = score_task(task, run, {t["function"]["name"] for t in task.tools})
+                gold_turns, valid_turns, exact, correct = gold_turns + g, valid_turns + v, exact + e, correct + a
+                tps += [r.decode_tps for r in run.requests if r.decode_tps]
+                ttft += [r.ttft_s for r in run.requests]
+    finally:
+        world.close()
+    n = len(tasks)
+    return EvalRow(model=model, template=template, tasks=n,
+                   valid_call_rate=valid_turns / max(gold_turns, 1), exact_tool_accuracy=exact / n,
+                   answer_accuracy=correct / n, decode_tps=statistics.median(tps) if tps else 0.0,
+                   ttft_ms=1000 * statistics.median(ttft) if ttft else 0.0)
+
+
+def markdown_table(rows: list[EvalRow]) -> str:
+    lines = ["| model | template | tasks | valid tool calls | exact tool+args | final answer | decode tok/s | TTFT ms |",
+             "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.model} | {r.template} | {r.tasks} | {r.valid_call_rate:.1%} | {r.exact_tool_accuracy:.1%} "
+                     f"| {r.answer_accuracy:.1%} | {r.decode_tps:.0f} | {r.ttft_ms:.0f} |")
+    return "\n".join(lines)
+
+
+def run_eval(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    console = Console()
+    tasks = heldout_tasks(args.tasks)
+    rows = []
+    for model in args.model or ["toy-dense", "toy-moe"]:
+        for template in args.template or ["qwen3.6", "hermes"]:
+            with console.status(f"evaluating {model} ({template}) on {len(tasks)} held-out tasks"):
+                rows.append(evaluate(model, template, tasks))
+            console.print(f"{model} ({template}): {rows[-1].model_dump()}")
+    table = markdown_table(rows)
+    console.print(table)
+    if args.markdown:
+        Path(args.markdown).write_text(table + "\n")
+    return 0

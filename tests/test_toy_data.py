@@ -1,0 +1,132 @@
+"""The toy-model data pipeline: entity splits, rendering into targets, tokenizer, architectures."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.toy.architecture import ARCHITECTURES, hf_config, parameter_counts
+from agentkit.toy.corpus import END, generate_transcripts, render_sample
+from agentkit.toy.entities import EntityPools, heldout_real_cities, name_split, training_vocabulary
+from agentkit.toy.scenarios import FAMILIES
+from agentkit.toy.tokenizer import CONTROL_TOKENS, MARKUP_TOKENS, encode_spans, train_tokenizer
+
+MODELS = Path(__file__).resolve().parent.parent / "fixtures" / "models"
+
+
+def test_heldout_entities_never_appear_in_training():
+    train = EntityPools("train", random.Random(0))
+    heldout = EntityPools("heldout", random.Random(0))
+    train_names = {train.city() for _ in range(3000)} | {train.topic() for _ in range(3000)}
+    train_files = {train.file_name() for _ in range(3000)}
+    held_names = {heldout.city() for _ in range(500)} | {heldout.topic() for _ in range(500)}
+    held_files = {heldout.file_name() for _ in range(500)}
+    assert not train_names & held_names
+    assert not train_files & held_files
+    assert not set(heldout_real_cities()) & training_vocabulary()
+
+
+def test_name_split_is_stable_and_mostly_train():
+    names = [f"name{i}" for i in range(4000)]
+    heldout = [n for n in names if name_split(n) == "heldout"]
+    assert 0.08 < len(heldout) / len(names) < 0.17  # 2 of 16 hex digits
+    assert [name_split(n) for n in names] == [name_split(n) for n in names]
+
+
+def test_every_family_produces_a_checkable_transcript():
+    seen = set()
+    for t in generate_transcripts(400, "train", seed=3):
+        seen.add(t.family)
+        assert t.messages[-1]["role"] == "assistant" and t.messages[-1]["content"]
+        assert t.answer_facts, t.family
+        for fact in t.answer_facts:
+            assert fact.lower() in t.messages[-1]["content"].lower(), (t.family, fact)
+        offered = {s["function"]["name"] for s in t.tools}
+        assert set(FAMILIES[t.family][2]) <= offered
+    assert seen == set(FAMILIES)
+
+
+@pytest.mark.parametrize("template_name", ["qwen3.6", "hermes"])
+def test_targets_are_exactly_what_the_assistant_generates(template_name):
+    template = load_chat_template(template_name)
+    for t in generate_transcripts(60, "train", seed=5):
+        for sample in render_sample(t, template_name, template):
+            for start, end in sample.spans:
+                target = sample.text[start:end]
+                assert target.endswith(END)
+                # The text before each target is the generation prompt the server renders.
+                assert sample.text[:start].endswith("<|im_start|>assistant\n") or \
+                    sample.text[:start].endswith("<think>\n") or sample.text[:start].endswith("</think>\n\n")
+
+
+def test_a_prefix_unstable_turn_becomes_its_own_sample():
+    # Qwen3's template drops an empty think block once a turn is not the last:
+    # with thinking off, each tool turn must be rendered on its own.
+    template = load_chat_template("hermes")
+    t = next(t for t in generate_transcripts(200, "train", seed=7)
+             if not t.enable_thinking and t.family == "weather_then_convert")
+    samples = render_sample(t, "hermes", template)
+    assert len(samples) > 1
+    last = render_chat(template, t.messages, tools=t.tools, add_generation_prompt=False, enable_thinking=False)
+    assert samples[-1].text == last
+
+
+def test_tokenizer_keeps_qwen_special_tokens_whole_and_digits_apart():
+    texts = ["<|im_start|>user\nWeather in Oslo 2024?<|im_end|>\n<think>\nok\n</think>\n\n<tool_call>x</tool_call>"] * 20
+    tok = train_tokenizer(texts, vocab_size=300)
+    for token in CONTROL_TOKENS + MARKUP_TOKENS:
+        assert len(tok.encode(token, add_special_tokens=False).ids) == 1, token
+    digits = tok.encode("2024", add_special_tokens=False).tokens
+    assert len(digits) == 4
+    text = "<|im_start|>assistant\nabc<|im_end|>\n"
+    ids, mask = encode_spans(tok, text, [(len("<|im_start|>assistant\n"), len(text) - 1)])
+    assert tok.decode(ids, skip_special_tokens=False) == text
+    assert tok.decode([i for i, m in zip(ids, mask) if m], skip_special_tokens=False) == "abc<|im_end|>"
+
+
+def test_moe_mirrors_the_real_pair_more_total_fewer_active():
+    dense, moe = parameter_counts("toy-dense", 1024), parameter_counts("toy-moe", 1024)
+    assert moe["total"] > dense["total"]
+    assert moe["active"] < dense["active"]
+    assert moe["ffn_active"] < dense["ffn_active"] < moe["ffn_total"]
+
+
+def test_config_has_both_spellings_mlx_and_transformers_read():
+    cfg = hf_config("toy-moe", vocab_size=1024, eos_token_id=2, pad_token_id=0)
+    assert cfg["num_experts"] == cfg["num_local_experts"] == 8
+    assert cfg["rope_theta"] == cfg["rope_parameters"]["rope_theta"]
+    assert set(ARCHITECTURES) == {"toy-dense", "toy-moe"}
+
+
+@pytest.mark.parametrize("name", ["toy-dense", "toy-moe"])
+def test_committed_models_match_their_recipe(name):
+    directory = MODELS / name
+    if not directory.is_dir():
+        pytest.skip("toy models not built")
+    config = json.loads((directory / "config.json").read_text())
+    assert config["model_type"] == ARCHITECTURES[name]["model_type"]
+    weights = json.loads((directory / "model.safetensors.index.json").read_text())
+    # The published per-expert layout, not transformers 5's fused tensors.
+    keys = weights["weight_map"]
+    if name == "toy-moe":
+        assert "model.layers.0.mlp.experts.7.gate_proj.weight" in keys
+        assert not any("gate_up_proj" in k for k in keys)
+    total_mb = sum(p.stat().st_size for p in directory.glob("*.safetensors")) / 1e6
+    assert total_mb < 40
+
+
+def test_committed_models_were_trained_on_the_current_templates():
+    """Changing a chat template changes the bytes the models were trained on: retrain or revert."""
+    card = MODELS / "toy-dense" / "data_stats.json"
+    if not card.exists():
+        pytest.skip("toy models not built")
+    recorded = json.loads(card.read_text())["template_sha256"]
+    for name, digest in recorded.items():
+        assert hashlib.sha256(load_chat_template(name).encode()).hexdigest() == digest, (
+            f"agentkit/templates/chat/{name}.jinja changed since the toy models were trained; "
+            "retrain them (agentkit toy data && agentkit toy train) or revert the template")
