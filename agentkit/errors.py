@@ -94,5 +94,9 @@ class ServerResponseError(ClientError):
     """The server refused the request or sent something the client cannot read."""
 
 
+class ModelFilesMissingError(ClientError):
+    """Rendering the prompt, counting tokens or decoding token ids needs the model's files here."""
+
+
 class RawModeUnavailableError(ClientError):
-    """Raw mode needs the generated token ids (or bytes) and a way to decode them."""
+    """The server returns neither token ids nor bytes, so the exact output cannot be recovered."""

@@ -284,3 +284,21 @@ def test_openai_client_is_a_client_and_needs_an_address():
     assert client.base_url == "http://127.0.0.1:9/v1" and client.local is None  # no files here: no tokenizer
     with pytest.raises(ValueError, match="base_url"):
         OpenAIClient(model="m")
+
+
+def test_without_the_model_files_prompt_tools_say_what_is_missing():
+    from agentkit.client import OpenAIClient
+    from agentkit.client.raw import exact_text
+    from agentkit.errors import ModelFilesMissingError, RawModeUnavailableError
+
+    client = OpenAIClient(base_url="http://127.0.0.1:9/v1", model="remote-model")
+    with pytest.raises(ModelFilesMissingError, match="tokenizer.json"):
+        client.render_prompt([{"role": "user", "content": "Hi"}])
+    with pytest.raises(ModelFilesMissingError):
+        client.count_tokens("Hi")
+    # Raw mode: ids need a tokenizer, bytes do not, and nothing at all is refused.
+    with pytest.raises(ModelFilesMissingError):
+        exact_text([1, 2], [{"id": 1}, {"id": 2}], "stop", None, "http://x/v1")
+    assert exact_text(None, [{"bytes": [104, 105]}], "stop", None, "http://x/v1") == "hi"
+    with pytest.raises(RawModeUnavailableError, match="parser='server'"):
+        exact_text(None, [{"token": "hi"}], "stop", None, "http://x/v1")

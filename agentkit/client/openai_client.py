@@ -38,7 +38,7 @@ from agentkit.client.server_answer import ServerAnswer
 from agentkit.client.server_errors import TRANSPORT_ERRORS, interrupted_error, timeout_error, translate
 from agentkit.client.timing import stream_timings
 from agentkit.client.types import ParserMode, Timings, Turn, Usage
-from agentkit.errors import RawModeUnavailableError
+from agentkit.errors import ModelFilesMissingError
 from agentkit.parsing import StreamParser
 
 
@@ -51,7 +51,7 @@ class OpenAIClient:
         *,
         base_url: str | None = None,
         model: str | None = None,
-        api_key: str = "not-needed",
+        api_key: str | None = None,
         timeout: float = 120.0,
         connect_timeout: float = 10.0,
         template: str | None = None,
@@ -71,7 +71,7 @@ class OpenAIClient:
         self.model = model or getattr(endpoint, "model_id", None) or ""
         if not self.base_url or not self.model:
             raise ValueError("OpenAIClient needs an Endpoint, or both base_url= and model=")
-        self.api_key = getattr(endpoint, "api_key", None) or api_key
+        self.api_key = api_key or getattr(endpoint, "api_key", None) or "not-needed"
         self.timeout = timeout
         self.check_context = check_context
         self.local = LocalModel.find(self.model, template)
@@ -111,20 +111,11 @@ class OpenAIClient:
     def render_prompt(self, messages: list[dict], tools: list[dict] | None = None, *,
                       thinking: bool | None = None, preserve_thinking: bool = True) -> str:
         """The exact prompt text the server builds for this request (needs the model's files)."""
-        if self.local is None:
-            raise RawModeUnavailableError(
-                f"The files of model {self.model!r} are not on this machine, so its prompt cannot be rendered.",
-                fix="serve a local model directory (or a toy model), "
-                "or pass its template to OpenAIClient(template=...)",
-            )
-        return self.local.render(messages, tools, **template_kwargs(thinking, preserve_thinking))
+        return self._require_local().render(messages, tools, **template_kwargs(thinking, preserve_thinking))
 
     def count_tokens(self, text: str) -> int:
         """Tokens of `text` for this model, with its own tokenizer (needs the model's files)."""
-        if self.local is None:
-            raise RawModeUnavailableError(f"No tokenizer for model {self.model!r} on this machine.",
-                                          fix="serve a local model directory or a toy model")
-        return self.local.count_tokens(text)
+        return self._require_local().count_tokens(text)
 
     # -- the three paths ------------------------------------------------------
 
@@ -225,6 +216,14 @@ class OpenAIClient:
         if self.check_context:
             self.local.check_fits(prompt, max_tokens)
         return prompt
+
+    def _require_local(self) -> LocalModel:
+        if self.local is None:
+            raise ModelFilesMissingError(
+                f"The files of model {self.model!r} (tokenizer.json, chat template) are not on this machine.",
+                fix="serve a model directory, a toy model, or a Hugging Face model already downloaded here",
+            )
+        return self.local
 
     def _dialect(self) -> str:
         return self.local.dialect if self.local is not None else "hermes"

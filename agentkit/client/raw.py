@@ -33,7 +33,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
-from agentkit.errors import RawModeUnavailableError
+from agentkit.errors import ModelFilesMissingError, RawModeUnavailableError
 
 if TYPE_CHECKING:
     from agentkit.client.local_model import LocalModel
@@ -90,7 +90,7 @@ def exact_text(token_ids: list[int] | None, entries: Sequence[dict[str, Any]], f
     """The generated text from a logprobs answer: ids decoded by the tokenizer, else the bytes."""
     if token_ids is not None:
         if local is None:
-            raise RawModeUnavailableError(
+            raise ModelFilesMissingError(
                 f"The server at {base_url} returned token ids, but the model's tokenizer is not on this machine.",
                 fix="serve a local model directory (or a toy model) so the client can read its "
                 "tokenizer.json, or use parser='server'",
