@@ -89,7 +89,7 @@ def step_4_the_kit_client(console: Console, client: OpenAIClient, toolbox: ToolB
     for mode in ("server", "raw"):
         history = History(tools=toolbox.schemas())
         history.add_user("What's the weather in Paris and Tokyo?")
-        while True:
+        for _ in range(4):  # a model can call tools forever: cap the round trips
             turn = client.complete(history.messages, **history.request_options(), parser=mode, max_tokens=256)
             history.add_assistant(turn)
             if not turn.tool_calls:
