@@ -1,0 +1,118 @@
+"""Lesson 03: a parser for Hermes JSON tool calls, and the cases that break a naive one.
+
+    python lessons/03_hermes_parser.py                  # toy-dense, served with the hermes template
+    python lessons/03_hermes_parser.py --model toy-moe
+    python lessons/exercises/check.py hermes            # the exercise this lesson sets
+
+Three steps: a real Hermes-dialect output from the toy model, read by the
+naive parser (split on the tags, json.loads); the naive parser against the
+real-world cases of the exercise table, next to agentkit's parser; and how far
+your own parser in lessons/exercises/hermes_parser.py has come.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from agentkit.client import OpenAIClient
+from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.parsing import parse_assistant
+from agentkit.tools import example_tools
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))
+import check  # noqa: E402  (lessons/exercises/check.py)
+from cases import HERMES_CASES  # noqa: E402
+
+QUESTION = [{"role": "user", "content": "What's the weather in Paris and Tokyo?"}]
+
+
+def naive_parse(text: str) -> list[dict]:
+    """Split on the tags, json.loads each block: what most first attempts (and mlx-lm) do."""
+    calls = []
+    for piece in text.split("<tool_call>")[1:]:
+        calls.append(json.loads(piece.split("</tool_call>")[0]))
+    return calls
+
+
+def step_1_a_real_output(console: Console, client: OpenAIClient, tools: list[dict]) -> None:
+    console.rule("1. A real output in the Hermes dialect")
+    turn = client.complete(QUESTION, tools, parser="raw", max_tokens=200)
+    console.print(Panel(Text(turn.raw_text), title="the exact text (raw mode, lesson 02)"))
+    console.print("naive_parse reads it:", markup=False)
+    for call in naive_parse(turn.raw_text):
+        console.print(f"  {json.dumps(call)}", markup=False)
+    if not turn.tool_calls or turn.tool_calls[0].dialect != "hermes":
+        console.print("(this server's template is not the hermes one: run with --template hermes)")
+
+
+def naive_verdict(case) -> str:
+    """What naive_parse makes of a case, in a few words."""
+    try:
+        calls = naive_parse(case.text)
+    except (ValueError, AttributeError, TypeError) as error:
+        return f"raised {type(error).__name__}"
+    if calls != case.calls:
+        return "wrong: " + json.dumps(calls)[:60]
+    return "right" if not case.codes else "right calls, problem not reported"
+
+
+def step_2_where_the_naive_parser_breaks(console: Console) -> None:
+    console.rule("2. The naive parser against what real models write")
+    table = Table()
+    for column in ("case", "naive_parse", "agentkit's parse_assistant"):
+        table.add_column(column)
+    wrong = 0
+    for case in HERMES_CASES:
+        verdict = naive_verdict(case)
+        wrong += verdict != "right"
+        turn = parse_assistant(case.text)
+        codes = [issue.code for issue in turn.errors + turn.warnings]
+        table.add_row(case.name, Text(verdict, style="green" if verdict == "right" else "red"),
+                      f"{len(turn.tool_calls)} call(s)" + (f", {', '.join(codes)}" if codes else ""))
+    console.print(table)
+    console.print(f"The naive parser gets {wrong} of {len(HERMES_CASES)} cases wrong: it raises, loses the call, "
+                  "or passes on something that is not what the model meant, and never says so.")
+
+
+def step_3_your_parser(console: Console) -> None:
+    console.rule("3. Your parser: lessons/exercises/hermes_parser.py")
+    try:
+        yours = check.learner_parser(check.EXERCISES["hermes"][0], None)
+        passed = sum(check.run_case(yours, case) is None for case in HERMES_CASES)
+        console.print(f"your parser: {passed}/{len(HERMES_CASES)} cases pass", markup=False)
+    except SystemExit as problem:  # the learner's file does not import
+        console.print(f"your parser: {problem}", markup=False)
+    kit = check.solution_parser(None)
+    passed = sum(check.run_case(kit, case) is None for case in HERMES_CASES)
+    console.print(f"agentkit's parser: {passed}/{len(HERMES_CASES)} cases pass", markup=False)
+    console.print("Next: follow the steps in lessons/03_hermes_parser.md, then run "
+                  "`python lessons/exercises/check.py hermes` after each change.", markup=False)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description="Lesson 03: a Hermes parser")
+    add_endpoint_arguments(parser)
+    # The toy models speak both dialects; the hermes template asks for JSON calls.
+    parser.set_defaults(template="hermes")
+    args = parser.parse_args()
+    console = Console()
+    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson03-")).schemas()
+    console.print("starting the model server (or connecting to --url)...")
+    with endpoint_from_args(args) as endpoint:
+        step_1_a_real_output(console, OpenAIClient(endpoint, template=args.template), tools)
+    step_2_where_the_naive_parser_breaks(console)
+    step_3_your_parser(console)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
