@@ -1,0 +1,162 @@
+"""Render a run with rich: live while it runs, or afterwards from its trace file.
+
+`TraceView` turns events into lines on a console: reasoning dimmed, tool calls
+and their results, guards in yellow, errors in red, a timing line after each
+model request, the answer in a panel. Live, it also receives the model's
+streamed pieces (`delta`) and prints them as they arrive; from a file
+(`show_trace`), it prints each request's reasoning and text from the recorded
+`Turn` instead, then a summary of where the time went.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rich.console import Console
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from agentkit.parsing import ContentDelta, Event, ReasoningDelta
+from agentkit.trace.events import (
+    CritiqueEvent, ErrorEvent, FinalAnswer, GuardEvent, ModelCall, PlanEvent, RunEnd, RunStart, StepResultEvent,
+    ToolCallEvent, ToolResultEvent, TraceEvent,
+)
+from agentkit.trace.reader import Trace, read_trace
+
+MAX_SHOWN = 400
+"""Characters of a tool result or message shown before it is cut (the trace keeps all of it)."""
+
+
+class TraceView:
+    """Prints events (and, live, streamed text) to a rich console."""
+
+    def __init__(self, console: Console | None = None, live: bool = True) -> None:
+        self.console = console or Console()
+        self.live = live
+        self._streaming: str | None = None  # "reasoning" or "content" while a stream is being printed
+
+    def delta(self, event: Event) -> None:
+        """A streamed piece of the model's answer (live only): print it where it belongs."""
+        if isinstance(event, ReasoningDelta):
+            self._stream("reasoning", event.text, "dim")
+        elif isinstance(event, ContentDelta):
+            self._stream("content", event.text, "")
+
+    def event(self, event: TraceEvent) -> None:
+        """One recorded event: print what a person needs to follow the run."""
+        self._end_stream()
+        print_line = self.console.print
+        if isinstance(event, RunStart):
+            settings = f"thinking {'on' if event.config.get('thinking') else 'off'}, parser {event.config.get('parser')}"
+            self.console.rule(f"{event.agent} · {event.model} · {settings}")
+            print_line(Text(f"task: {event.task}", style="bold"))
+        elif isinstance(event, ModelCall):
+            if not self.live:
+                self._print_turn_text(event)
+            print_line(Text(model_call_line(event), style="blue"))
+        elif isinstance(event, ToolCallEvent):
+            arguments = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in event.arguments.items())
+            print_line(Text(f"→ {event.name}({arguments})", style="cyan"))
+        elif isinstance(event, ToolResultEvent):
+            status = "" if event.ok else f" [{event.error_kind}]"
+            print_line(Text(f"← {shorten(event.content)}{status}", style="green" if event.ok else "red"))
+        elif isinstance(event, GuardEvent):
+            told = f" → told the model: {shorten(event.message or '')}" if event.action == "told_model" else ""
+            style = "yellow" if event.action == "told_model" else "bold red"
+            print_line(Text(f"guard {event.guard} ({event.action}): {event.detail}{told}", style=style))
+        elif isinstance(event, CritiqueEvent):
+            problems = "".join(f"\n  - {p}" for p in event.problems)
+            print_line(Text(f"critique {event.round}: {event.verdict}{problems}", style="magenta"))
+        elif isinstance(event, PlanEvent):
+            steps = "".join(f"\n  {i}. {s}" for i, s in enumerate(event.steps, start=1)) or " (nothing left)"
+            print_line(Text(f"plan from the {event.source}:{steps}", style="magenta"))
+        elif isinstance(event, StepResultEvent):
+            print_line(Text(f"step {event.index} done: {shorten(event.result)}", style="magenta"))
+        elif isinstance(event, ErrorEvent):
+            print_line(Text(f"error {event.kind}: {event.message}", style="bold red"))
+            if event.fix:
+                print_line(Text(f"fix: {event.fix}", style="bold"))
+        elif isinstance(event, FinalAnswer):
+            print_line(Panel(Text(event.answer), title="answer", border_style="green"))
+        elif isinstance(event, RunEnd):
+            self.console.rule(f"{event.status} · {event.model_calls} model calls · {event.tool_calls} tool calls · "
+                              f"{event.wall_s:.2f} s")
+
+    def _print_turn_text(self, event: ModelCall) -> None:
+        for message in event.new_messages:
+            if message["role"] == "user":
+                self.console.print(Text(f"user: {shorten(message['content'])}", style="bold"))
+        if event.turn.reasoning:
+            self.console.print(Text(event.turn.reasoning, style="dim"))
+        if event.turn.content:
+            self.console.print(Text(event.turn.content))
+
+    def _stream(self, kind: str, text: str, style: str) -> None:
+        if self._streaming not in (None, kind):
+            self.console.print()
+        self._streaming = kind
+        self.console.print(Text(text, style=style), end="")
+
+    def _end_stream(self) -> None:
+        if self._streaming is not None:
+            self.console.print()
+            self._streaming = None
+
+
+def model_call_line(event: ModelCall) -> str:
+    """`react #2 · prompt 812 tok (790 cached) · 35 tok out · TTFT 45 ms · 120 tok/s · 0.42 s`."""
+    turn, parts = event.turn, [f"{event.purpose} #{event.step}"]
+    if turn.usage is not None:
+        cached = f" ({turn.usage.cached_tokens} cached)" if turn.usage.cached_tokens is not None else ""
+        parts.append(f"prompt {turn.usage.prompt_tokens} tok{cached} · {turn.usage.completion_tokens} tok out")
+    if turn.timings.ttft is not None:
+        parts.append(f"TTFT {turn.timings.ttft * 1000:.0f} ms")
+    if turn.timings.decode_tps is not None:
+        parts.append(f"{turn.timings.decode_tps:.0f} tok/s")
+    parts.append(f"{turn.timings.total:.2f} s")
+    if turn.finish_reason == "length":
+        parts.append("cut by max_tokens")
+    return " · ".join(parts)
+
+
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    text = " ".join(text.split()) if "\n" in text else text
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"
+
+
+def summary_table(trace: Trace) -> Table:
+    """Where the time and the tokens went, per purpose of request."""
+    table = Table(title="summary")
+    for column in ("requests", "purpose", "prompt tok", "cached tok", "out tok", "model s", "agent+tools s"):
+        table.add_column(column, justify="right")
+    rows: dict[str, list[float]] = {}
+    for call in trace.model_calls():
+        usage = call.turn.usage
+        row = rows.setdefault(call.purpose, [0, 0, 0, 0, 0.0, 0.0])
+        row[0] += 1
+        row[1] += usage.prompt_tokens if usage else 0
+        row[2] += (usage.cached_tokens or 0) if usage else 0
+        row[3] += usage.completion_tokens if usage else 0
+        row[4] += call.turn.timings.total
+        row[5] += call.agent_s
+    for purpose, (n, prompt, cached, out, model_s, agent_s) in rows.items():
+        table.add_row(str(n), purpose, str(prompt), str(cached), str(out), f"{model_s:.2f}", f"{agent_s:.3f}")
+    return table
+
+
+def show_trace(path: Path | str, console: Console | None = None) -> Trace:
+    """Print a saved trace, then its summary; returns the trace."""
+    console = console or Console()
+    trace = read_trace(path)
+    view = TraceView(console, live=False)
+    for event in trace.events:
+        view.event(event)
+    if trace.end is None:
+        console.print(Text("the trace has no run_end: the run was killed or is still running", style="yellow"))
+    if trace.cut_line is not None:
+        console.print(Text(f"the last line was cut mid-write ({len(trace.cut_line)} characters)", style="yellow"))
+    if trace.model_calls():
+        console.print(summary_table(trace))
+    return trace

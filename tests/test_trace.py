@@ -1,0 +1,153 @@
+"""Traces: typed events round-trip through JSONL, one flushed line each; reading and rendering them."""
+
+import io
+import json
+import os
+
+import pytest
+from rich.console import Console
+
+from agentkit.client.scripted import call_turn, text_turn
+from agentkit.trace import (
+    CritiqueEvent, ErrorEvent, FinalAnswer, GuardEvent, ModelCall, PlanEvent, RunEnd, RunStart, StepResultEvent,
+    ToolCallEvent, ToolResultEvent, Trace, TraceError, Tracer, TraceWriter, parse_event, read_trace,
+)
+from agentkit.trace.show import TraceView, model_call_line, show_trace
+
+ALL_EVENTS = [
+    RunStart(agent="react", task="Weather in Paris?", model="toy-dense", tools=["get_weather"],
+             config={"thinking": False, "parser": "server"}),
+    ModelCall(purpose="react", step=1, new_messages=[{"role": "user", "content": "Weather in Paris?"}],
+              tools=["get_weather"], turn=call_turn(("get_weather", {"city": "Paris"}), prompt_tokens=120)),
+    ToolCallEvent(step=1, call_id="call_1", name="get_weather", arguments={"city": "Paris"}),
+    ToolResultEvent(step=1, call_id="call_1", name="get_weather", ok=True, content='{"temperature": 12}'),
+    GuardEvent(guard="repeated_call", action="told_model", detail="get_weather x2", message="Do not call it again."),
+    CritiqueEvent(round=1, verdict="revise", problems=["The draft says 13."]),
+    PlanEvent(source="planner", steps=["Get the weather.", "Convert it."]),
+    StepResultEvent(index=1, step="Get the weather.", result="12 °C"),
+    ErrorEvent(kind="RequestTimeoutError", message="silent for 120 s", fix="raise the timeout"),
+    FinalAnswer(answer="It is 12 °C in Paris."),
+    RunEnd(status="ok", model_calls=1, tool_calls=1, wall_s=0.5),
+]
+
+
+@pytest.mark.parametrize("event", ALL_EVENTS, ids=lambda e: e.type)
+def test_every_event_round_trips_through_one_json_line(event):
+    line = event.model_dump_json()
+    assert "\n" not in line
+    again = parse_event(line)
+    assert type(again) is type(event) and again == event
+
+
+def test_unknown_event_type_is_rejected():
+    with pytest.raises(Exception):
+        parse_event('{"type": "telepathy", "at": 0}')
+
+
+def test_writer_appends_one_line_per_event_and_it_is_on_disk_before_close(tmp_path):
+    path = tmp_path / "runs" / "t.jsonl"
+    writer = TraceWriter(path)
+    writer.write(ALL_EVENTS[0])
+    # Read through a separate descriptor while the writer is still open: nothing is buffered.
+    assert path.read_text().count("\n") == 1
+    for event in ALL_EVENTS[1:]:
+        writer.write(event)
+    writer.close()
+    lines = path.read_text().splitlines()
+    assert len(lines) == len(ALL_EVENTS)
+    assert [parse_event(line).type for line in lines] == [e.type for e in ALL_EVENTS]
+    with pytest.raises(ValueError):
+        writer.write(ALL_EVENTS[0])
+
+
+def test_writer_appends_to_an_existing_trace(tmp_path):
+    path = tmp_path / "t.jsonl"
+    with TraceWriter(path) as writer:
+        writer.write(ALL_EVENTS[0])
+    with TraceWriter(path) as writer:
+        writer.write(ALL_EVENTS[-1])
+    assert [e.type for e in read_trace(path).events] == ["run_start", "run_end"]
+
+
+def test_tracer_keeps_writes_and_forwards_in_order(tmp_path):
+    seen = []
+    with TraceWriter(tmp_path / "t.jsonl") as writer:
+        tracer = Tracer(writer, on_event=seen.append)
+        for event in ALL_EVENTS:
+            tracer.emit(event)
+    assert tracer.events == ALL_EVENTS == seen
+    assert tracer.model_calls == 1 and tracer.tool_calls == 1
+    assert read_trace(tmp_path / "t.jsonl").events == ALL_EVENTS
+
+
+def test_reader_reports_a_cut_last_line_and_rejects_a_bad_middle_line(tmp_path):
+    path = tmp_path / "t.jsonl"
+    good = [e.model_dump_json() for e in ALL_EVENTS[:3]]
+    path.write_text("\n".join(good) + "\n" + good[0][:25])
+    trace = read_trace(path)
+    assert len(trace.events) == 3 and trace.cut_line == good[0][:25] and trace.end is None
+    path.write_text(good[0] + "\n{not json}\n" + good[1] + "\n")
+    with pytest.raises(TraceError, match="Line 2"):
+        read_trace(path)
+    with pytest.raises(TraceError, match="No trace"):
+        read_trace(tmp_path / "missing.jsonl")
+
+
+def test_trace_accessors():
+    trace = Trace(events=ALL_EVENTS)
+    assert trace.start.task == "Weather in Paris?"
+    assert trace.end.status == "ok"
+    assert [c.step for c in trace.model_calls()] == [1]
+
+
+def render(events, live=False) -> str:
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    view = TraceView(console, live=live)
+    for event in events:
+        view.event(event)
+    return console.file.getvalue()
+
+
+def test_view_shows_calls_results_guards_and_the_answer():
+    out = render(ALL_EVENTS)
+    assert "react · toy-dense · thinking off, parser server" in out
+    assert '→ get_weather(city="Paris")' in out
+    assert '← {"temperature": 12}' in out
+    assert "guard repeated_call (told_model)" in out and "Do not call it again." in out
+    assert "critique 1: revise" in out and "- The draft says 13." in out
+    assert "1. Get the weather." in out and "step 1 done: 12 °C" in out
+    assert "error RequestTimeoutError: silent for 120 s" in out and "fix: raise the timeout" in out
+    assert "It is 12 °C in Paris." in out
+    assert "ok · 1 model calls · 1 tool calls" in out
+    # From a file the view prints the user message and the turn's text; live, the stream did.
+    assert "user: Weather in Paris?" in out
+    assert "user: Weather in Paris?" not in render(ALL_EVENTS, live=True)
+
+
+def test_model_call_line_has_tokens_cache_and_timings():
+    turn = text_turn("hi", prompt_tokens=812)
+    turn.usage.cached_tokens = 790
+    turn.timings.ttft, turn.timings.decode_tps, turn.timings.total = 0.045, 120.0, 0.42
+    line = model_call_line(ModelCall(purpose="react", step=2, new_messages=[], tools=[], turn=turn))
+    assert line == "react #2 · prompt 812 tok (790 cached) · 1 tok out · TTFT 45 ms · 120 tok/s · 0.42 s"
+
+
+def test_live_view_streams_reasoning_then_content_on_separate_lines():
+    from agentkit.parsing import ContentDelta, ReasoningDelta
+
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    view = TraceView(console, live=True)
+    for delta in [ReasoningDelta("I will "), ReasoningDelta("answer."), ContentDelta("Hello"), ContentDelta("!")]:
+        view.delta(delta)
+    view.event(FinalAnswer(answer="Hello!"))
+    assert console.file.getvalue().startswith("I will answer.\nHello!\n")
+
+
+def test_show_trace_warns_about_a_trace_without_run_end(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text("".join(e.model_dump_json() + "\n" for e in ALL_EVENTS[:4]))
+    console = Console(file=io.StringIO(), width=200, color_system=None)
+    trace = show_trace(path, console)
+    out = console.file.getvalue()
+    assert len(trace.events) == 4
+    assert "no run_end" in out and "summary" in out
