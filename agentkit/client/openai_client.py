@@ -164,6 +164,7 @@ class OpenAIClient:
         for event in answer.call_events():
             on_delta(event)
         calls, ids, errors = answer.tool_calls()
+        errors += answer.dropped_calls(choice.finish_reason)
         return Turn(content=answer.content, reasoning=answer.reasoning, tool_calls=calls, call_ids=ids,
                     finish_reason=choice.finish_reason, usage=_usage(response.usage),
                     timings=Timings(request_start=started, total=end - sent), errors=errors)
@@ -231,6 +232,7 @@ class OpenAIClient:
     def _streamed_turn(self, answer: ServerAnswer, finish_reason: str | None, usage: Usage | None,
                        started: float, sent: float, output_times: list[float]) -> Turn:
         calls, ids, errors = answer.tool_calls()
+        errors += answer.dropped_calls(finish_reason)
         timings = stream_timings(sent, output_times, time.perf_counter(),
                                  usage.completion_tokens if usage else None,
                                  usage.uncached_tokens if usage else None)

@@ -85,6 +85,19 @@ class ServerAnswer:
             ids.append(slot["id"] or f"call_{number}")
         return calls, ids, errors
 
+    def dropped_calls(self, finish_reason: str | None) -> list[ParseIssue]:
+        """A lost call the server does not report: finish_reason says "tool_calls" but no call came.
+
+        mlx_lm.server (0.32.2) drops a call its parser cannot read (cut off or
+        malformed) and still ends with "tool_calls"; without this error an agent
+        would take the empty reply for a final answer.
+        """
+        if finish_reason != "tool_calls" or self._calls:
+            return []
+        return [_issue("truncated_tool_call", "",
+                       "Your tool call could not be read (it was cut off or malformed), so it was not run. "
+                       "Send the complete call again, from <tool_call> to </tool_call>.")]
+
     def call_events(self) -> list[Event]:
         """A `ToolCallEvent` per complete call (calls are known for sure only at the end)."""
         return [ToolCallEvent(call) for call in self.tool_calls()[0]]

@@ -37,8 +37,11 @@ def _environment() -> Environment:
                        autoescape=False, keep_trailing_newline=False)
 
 
-def render_prompt(name: str, **variables: object) -> str:
-    """Render prompt `name` (a file `name.jinja` here) with `variables`; missing ones raise."""
+def render_prompt(name: str, /, **variables: object) -> str:
+    """Render prompt `name` (a file `name.jinja` here) with `variables`; missing ones raise.
+
+    `name` is positional-only, so a template may have a variable called `name` too.
+    """
     return _environment().get_template(f"{name}.jinja").render(**variables).strip()
 
 
