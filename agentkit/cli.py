@@ -14,6 +14,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 Subcommands = "argparse._SubParsersAction[argparse.ArgumentParser]"
 
@@ -140,6 +141,39 @@ def run_chat(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+def add_run(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "run", help="run an agent (react, reflection, plan) on a task, shown live and traced",
+        description="Run one agent pattern on TASK with the kit's example tools; show it live and save its trace.",
+    )
+    from agentkit.agents.command import add_arguments
+
+    add_arguments(parser)
+    parser.set_defaults(run=run_run)
+
+
+def run_run(args: argparse.Namespace) -> int:
+    from agentkit.agents.command import run
+
+    return run(args)
+
+
+def add_trace(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser("trace", help="read saved traces (trace show FILE)",
+                                    description="Read the traces that `agentkit run` saves.")
+    actions = parser.add_subparsers(dest="trace_command", metavar="ACTION", required=True)
+    show = actions.add_parser("show", help="print a trace as the run looked, then a summary")
+    show.add_argument("file", type=Path, metavar="FILE", help="a .jsonl trace")
+    parser.set_defaults(run=run_trace)
+
+
+def run_trace(args: argparse.Namespace) -> int:
+    from agentkit.trace.show import show_trace
+
+    show_trace(args.file)
+    return 0
+
+
 # ---------------------------------------------------------------------------
 # Registration point. A new subcommand is one `add_<name>(subcommands)`
 # function above, following add_serve: declare its arguments, set
@@ -153,6 +187,8 @@ SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_compare,
     add_toy,
     add_chat,
+    add_run,
+    add_trace,
 ]
 
 

@@ -1,0 +1,98 @@
+"""`agentkit run react|reflection|plan "TASK"`: one traced run, shown live.
+
+    agentkit run react "What's the weather in Paris?"                  # toy-dense, started for you
+    agentkit run plan "Add the temperatures of Oslo and Rome." --thinking on --parser raw
+    agentkit run reflection "What is 17 * 23?" --url http://127.0.0.1:8080/v1 --tools calculator
+
+The agent gets the kit's example tools (`--tools` picks some), with the file
+tools jailed to `--workspace`. The trace goes to `--trace` (default
+`runs/<time>-<pattern>.jsonl`); `agentkit trace show FILE` prints it again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import time
+from pathlib import Path
+
+from agentkit.agents.config import AgentConfig
+from agentkit.agents.runner import PATTERNS, run_agent
+from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.errors import AgentkitError
+from agentkit.tools import ToolBox, example_tools
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("pattern", choices=list(PATTERNS), help="the agent loop to run")
+    parser.add_argument("task", help="the task, in quotes")
+    add_endpoint_arguments(parser)
+    parser.add_argument("--thinking", choices=["on", "off"], default="off", help="ask for reasoning (default: off)")
+    parser.add_argument("--parser", choices=["server", "raw"], default="server",
+                        help="who reads the tool calls: mlx_lm.server or the kit's parser (default: server)")
+    parser.add_argument("--trace", type=Path, default=None, help="trace file (default: runs/<time>-<pattern>.jsonl)")
+    parser.add_argument("--tools", default=None, help="comma-separated tool names (default: all seven)")
+    parser.add_argument("--workspace", type=Path, default=Path("runs/workspace"),
+                        help="folder the file tools may use (default: %(default)s)")
+    parser.add_argument("--notes", type=Path, default=None, help="notes folder for search_notes (default: the kit's)")
+    defaults = AgentConfig()
+    parser.add_argument("--max-steps", type=int, default=defaults.max_steps, help="ReAct requests per run")
+    parser.add_argument("--max-tokens", type=int, default=defaults.max_tokens, help="tokens per request")
+    parser.add_argument("--context-budget", type=int, default=defaults.context_budget,
+                        help="prompt tokens one request may use")
+    parser.add_argument("--max-rounds", type=int, default=defaults.max_rounds, help="Reflection: critique rounds")
+    parser.add_argument("--no-replan", action="store_true", help="Plan-and-Execute: keep the first plan")
+
+
+def config_from_args(args: argparse.Namespace) -> AgentConfig:
+    return AgentConfig(thinking=args.thinking == "on", parser=args.parser, max_steps=args.max_steps,
+                       max_tokens=args.max_tokens, context_budget=args.context_budget, max_rounds=args.max_rounds,
+                       replan=not args.no_replan)
+
+
+def select_tools(toolbox: ToolBox, names: str | None) -> ToolBox:
+    """The tools named in `names` (comma-separated), in the toolbox's order; all when None."""
+    if names is None:
+        return toolbox
+    wanted = [name.strip() for name in names.split(",") if name.strip()]
+    unknown = [name for name in wanted if name not in toolbox]
+    if unknown:
+        raise AgentkitError(f"No tool named {', '.join(map(repr, unknown))}.",
+                            fix=f"pick from: {', '.join(toolbox.names)}")
+    return ToolBox(item for item in toolbox if item.name in wanted)
+
+
+def default_trace_path(pattern: str) -> Path:
+    return Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{pattern}.jsonl"
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from agentkit.client import OpenAIClient
+    from agentkit.trace import Tracer, TraceWriter
+    from agentkit.trace.show import TraceView
+
+    config = config_from_args(args)
+    args.workspace.mkdir(parents=True, exist_ok=True)
+    toolbox = select_tools(example_tools(args.workspace, args.notes), args.tools)
+    trace_path = args.trace or default_trace_path(args.pattern)
+    console = Console()
+    # `kill` (SIGTERM) ends the run like Ctrl-C: the trace gets its run_end.
+    signal.signal(signal.SIGTERM, _interrupt)
+    view = TraceView(console, live=True)
+    if args.url is None:
+        console.print(f"starting mlx_lm.server for {args.model}...", highlight=False)
+    with endpoint_from_args(args) as endpoint, TraceWriter(trace_path) as writer:
+        client = OpenAIClient(endpoint, template=args.template)
+        tracer = Tracer(writer, on_event=view.event, on_delta=view.delta)
+        try:
+            run_agent(args.pattern, client, toolbox, args.task, config, tracer,
+                      model_name=endpoint.label or args.model)
+        finally:
+            console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True)
+    return 0
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
