@@ -55,13 +55,13 @@ def test_the_untouched_stubs_fail_every_case(exercise):
 def lesson_code(lesson: str, stub: str) -> str:
     """The exercise file with its stubs replaced by the functions the lesson text shows."""
     text = (REPO_ROOT / "lessons" / lesson).read_text(encoding="utf-8")
-    functions = [block for block in re.findall(r"```python\n(.*?)```", text, re.S) if block.startswith("def ")]
+    blocks = [block for block in re.findall(r"```python\n(.*?)```", text, re.S) if re.search(r"^def ", block, re.M)]
     prelude = (EXERCISES / stub).read_text(encoding="utf-8").split("\ndef ")[0]
     # Functions the text does not show (given helpers) stay as the stub file has them.
-    shown = {re.match(r"def (\w+)", block).group(1) for block in functions}
+    shown = {name for block in blocks for name in re.findall(r"^def (\w+)", block, re.M)}
     given = [f"def {part}" for part in (EXERCISES / stub).read_text(encoding="utf-8").split("\ndef ")[1:]
              if part.split("(")[0] not in shown and "NotImplementedError" not in part]
-    return "\n\n".join([prelude, *given, *functions])
+    return "\n\n".join([prelude, *given, *blocks])
 
 
 def test_the_lesson_03_code_passes_the_happy_path_and_leaves_the_recoveries(tmp_path):
@@ -78,6 +78,17 @@ def test_the_lesson_03_code_passes_the_happy_path_and_leaves_the_recoveries(tmp_
     }
     assert "9/16 cases pass" in done.stdout
     assert "raised KeyError: 'name'" in done.stdout  # a crash is reported as the case's result
+
+
+def test_the_lesson_04_code_passes_the_happy_path_and_leaves_the_types_and_the_drift(tmp_path):
+    learner = tmp_path / "xml_parser.py"
+    learner.write_text(lesson_code("04_xml_dialect.md", "xml_parser.py"))
+    done = check("xml", "--file", str(learner))
+    assert done.returncode == 1
+    passing = {name for name, result in results(done.stdout).items() if result == "pass"}
+    assert passing == {"well-formed", "a string that looks like a number", "enum member", "multi-line value",
+                       "parallel calls", "value that does not fit the schema"}
+    assert "6/18 cases pass" in done.stdout
 
 
 def test_a_parser_that_never_returns_fails_its_cases_instead_of_hanging(tmp_path):
