@@ -65,45 +65,65 @@ def run_suite(model: str, suite: Suite, url: str | None = None, on_task=None) ->
 
 
 def _calls(run: LoopRun) -> str:
-    steps = [" + ".join(f"{c.name}({', '.join(f'{k}={v!r}' for k, v in (c.arguments or {}).items())})"
+    """Tool calls per model turn, one turn per line; repeats of the same turn folded as ×N."""
+    turns = [" + ".join(f"{c.name}({', '.join(f'{k}={v!r}' for k, v in (c.arguments or {}).items())})"
                         for c in step) for step in run.steps]
-    return " -> ".join(steps) or "(no tool)"
+    lines: list[str] = []
+    for turn in turns:
+        if lines and lines[-1].split("  ×")[0] == turn:
+            count = int(lines[-1].split("  ×")[1]) + 1 if "  ×" in lines[-1] else 2
+            lines[-1] = f"{turn}  ×{count}"
+        else:
+            lines.append(turn)
+    return "\n".join(lines) or "(no tool)"
 
 
 def _median(values: list[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
+def _mark(ok: bool) -> str:
+    return "[green]✓[/]" if ok else "[red]✗[/]"
+
+
 def render_report(suite: Suite, labels: list[str], results: dict[str, list[TaskResult]]) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=f"suite '{suite.name}': {' vs '.join(labels)}", show_lines=True)
-    table.add_column("task")
+    decisions = Table(title=f"Decisions on suite '{suite.name}'", show_lines=True)
+    decisions.add_column("task")
     for label in labels:
-        table.add_column(f"{label}: tool calls", overflow="fold")
-        table.add_column("ok", justify="center")
-        table.add_column("TTFT ms / tok/s / s", justify="right")
+        decisions.add_column(f"{label}: tool calls", overflow="fold")
+        decisions.add_column("calls / answer", justify="center")
+    latency = Table(title="Latency per task (median over the task's requests)")
+    latency.add_column("task")
+    for label in labels:
+        for what in ("TTFT ms", "tok/s", "steps", "wall s"):
+            latency.add_column(f"{label} {what}" if what == "TTFT ms" else what, justify="right")
     for i, task in enumerate(suite.tasks):
-        row = [task.id]
+        row, times = [task.id], [task.id]
         for label in labels:
             r = results[label][i]
+            row += [_calls(r.run), f"{_mark(r.calls_ok)} {_mark(r.answer_ok)}"]
             ttft = _median([q.ttft_s for q in r.run.requests]) or 0
-            tps = _median([q.decode_tps for q in r.run.requests if q.decode_tps]) or 0
-            ok = ("[green]✓[/]" if r.calls_ok else "[red]✗[/]") + ("[green]✓[/]" if r.answer_ok else "[red]✗[/]")
-            row += [_calls(r.run), ok, f"{ttft * 1000:.0f} / {tps:.0f} / {r.run.wall_s:.1f}"]
-        table.add_row(*row)
+            tps = _median([q.decode_tps for q in r.run.requests if q.decode_tps])
+            times += [f"{ttft * 1000:.0f}", f"{tps:.0f}" if tps else "-", str(len(r.run.requests)), f"{r.run.wall_s:.1f}"]
+        decisions.add_row(*row)
+        latency.add_row(*times)
     console = Console()
-    console.print(table)
-    console.print("ok = calls ✓/✗ then answer ✓/✗.  Per model:")
+    console.print(decisions)
+    console.print(latency)
     for label in labels:
         rs = results[label]
         reqs = [q for r in rs for q in r.run.requests]
         console.print(
-            f"  {label}: calls right {sum(r.calls_ok for r in rs)}/{len(rs)}, answers right "
+            f"[bold]{label}[/]: calls right {sum(r.calls_ok for r in rs)}/{len(rs)}, answers right "
             f"{sum(r.answer_ok for r in rs)}/{len(rs)}, TTFT p50 {(_median([q.ttft_s for q in reqs]) or 0) * 1000:.0f} ms, "
             f"decode p50 {_median([q.decode_tps for q in reqs if q.decode_tps]) or 0:.0f} tok/s, "
-            f"total {sum(r.run.wall_s for r in rs):.1f} s")
+            f"{len(reqs)} requests, {sum(r.run.wall_s for r in rs):.1f} s")
+    differ = [t.id for i, t in enumerate(suite.tasks)
+              if len(labels) == 2 and _calls(results[labels[0]][i].run) != _calls(results[labels[1]][i].run)]
+    console.print(f"Decisions differ on: {', '.join(differ) if differ else 'no task'}")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -28,6 +28,7 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
                vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200) -> dict:
     """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
     from agentkit.chat_template import load_chat_template
+    from agentkit.prompts import prompts_sha256
     from agentkit.toy.corpus import generate_transcripts, render_corpus
     from agentkit.toy.tokenizer import encode_spans, save_tokenizer, train_tokenizer
 
@@ -53,7 +54,8 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
              "templates": {t: sum(s.template == t for s in samples) for t in ("qwen3.6", "hermes")},
              # The exact template bytes the models learn; a test compares them with today's files.
              "template_sha256": {t: hashlib.sha256(load_chat_template(t).encode()).hexdigest()
-                                 for t in ("qwen3.6", "hermes")}}
+                                 for t in ("qwen3.6", "hermes")},
+             "prompts_sha256": prompts_sha256()}
     (out_dir / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     return stats
 

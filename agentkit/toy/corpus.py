@@ -17,14 +17,16 @@ from typing import Iterator
 from pydantic import BaseModel, Field
 
 from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools, Split
 from agentkit.toy.scenarios import FAMILIES
 from agentkit.toy.script import Transcript, TranscriptScript
 from agentkit.toy.world import ToyWorld
 
 TEMPLATES = ("qwen3.6", "hermes")
-_SYSTEM_PROMPTS = [None, None, "You are a helpful assistant.",
-                   "You are a concise assistant. Use the tools when they help."]
+# The agents' own system prompt (agentkit/prompts/react_system.jinja) is the most
+# common one, so the toy models are at home in the kit's ReAct loop.
+_SYSTEM_PROMPTS = [None, "You are a helpful assistant.", render_prompt("react_system"), render_prompt("react_system")]
 END = "<|im_end|>"
 
 
@@ -39,7 +41,7 @@ class TrainingSample(BaseModel):
 
 def generate_transcripts(n: int, split: Split, seed: int,
                          families: list[str] | None = None) -> Iterator[Transcript]:
-    """Yield `n` gold transcripts drawn from the scenario families."""
+    """Yield gold transcripts for `n` episodes drawn from the scenario families."""
     rng = random.Random(seed)
     pools = EntityPools(split=split, rng=rng)
     names = families or list(FAMILIES)
@@ -56,9 +58,11 @@ def generate_transcripts(n: int, split: Split, seed: int,
             script = TranscriptScript(family, world.toolbox, [t for t in all_tools if t in offered],
                                       thinking=rng.random() < 0.5, system=rng.choice(_SYSTEM_PROMPTS))
             world.reset()
-            transcript = scenario(script, pools, world, rng)
-            transcript.world = dict(world.seeded)
-            yield transcript
+            produced = scenario(script, pools, world, rng)
+            # Multi-request agents (reflection, planning) give one transcript per request.
+            for transcript in produced if isinstance(produced, list) else [produced]:
+                transcript.world = dict(world.seeded)
+                yield transcript
     finally:
         world.close()
 

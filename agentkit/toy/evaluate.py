@@ -41,6 +41,7 @@ class EvalRow(BaseModel):
     answer_accuracy: float
     decode_tps: float
     ttft_ms: float
+    by_family: dict[str, float] = {}
 
 
 def heldout_tasks(n: int) -> list[Transcript]:
@@ -74,6 +75,7 @@ def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
     world = ToyWorld()
     gold_turns = valid_turns = exact = correct = 0
     tps, ttft = [], []
+    family_ok: dict[str, list[bool]] = {}
     try:
         with open_endpoint(model, template=template) as endpoint:
             for task in tasks:
@@ -82,6 +84,8 @@ def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
                                thinking=task.enable_thinking)
                 g, v, e, a = score_task(task, run, {t["function"]["name"] for t in task.tools})
                 gold_turns, valid_turns, exact, correct = gold_turns + g, valid_turns + v, exact + e, correct + a
+                # A task counts as done when its calls and its answer are both right.
+                family_ok.setdefault(task.family.split(":")[0], []).append(e and a)
                 tps += [r.decode_tps for r in run.requests if r.decode_tps]
                 ttft += [r.ttft_s for r in run.requests]
     finally:
@@ -90,7 +94,8 @@ def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
     return EvalRow(model=model, template=template, tasks=n,
                    valid_call_rate=valid_turns / max(gold_turns, 1), exact_tool_accuracy=exact / n,
                    answer_accuracy=correct / n, decode_tps=statistics.median(tps) if tps else 0.0,
-                   ttft_ms=1000 * statistics.median(ttft) if ttft else 0.0)
+                   ttft_ms=1000 * statistics.median(ttft) if ttft else 0.0,
+                   by_family={f: sum(v) / len(v) for f, v in sorted(family_ok.items())})
 
 
 def markdown_table(rows: list[EvalRow]) -> str:
@@ -99,6 +104,12 @@ def markdown_table(rows: list[EvalRow]) -> str:
     for r in rows:
         lines.append(f"| {r.model} | {r.template} | {r.tasks} | {r.valid_call_rate:.1%} | {r.exact_tool_accuracy:.1%} "
                      f"| {r.answer_accuracy:.1%} | {r.decode_tps:.0f} | {r.ttft_ms:.0f} |")
+    families = sorted({f for r in rows for f in r.by_family})
+    lines += ["", "Tasks fully right (calls and answer), by family:", "",
+              "| family | " + " | ".join(f"{r.model} ({r.template})" for r in rows) + " |",
+              "|---|" + "---:|" * len(rows)]
+    for f in families:
+        lines.append(f"| {f} | " + " | ".join(f"{r.by_family[f]:.0%}" if f in r.by_family else "-" for r in rows) + " |")
     return "\n".join(lines)
 
 

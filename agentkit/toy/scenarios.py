@@ -240,6 +240,17 @@ FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
 }
 
 
+def _register_agent_families() -> None:
+    # Imported here: agent_scenarios needs the helpers above.
+    from agentkit.toy.agent_scenarios import plan_execute, reflection_critique
+
+    FAMILIES["reflection"] = (reflection_critique, 2, ())
+    FAMILIES["plan_execute"] = (plan_execute, 1.5, ())
+
+
+_register_agent_families()
+
+
 def describe_families() -> str:
     """One line per family, for the model card."""
     return "\n".join(f"- `{name}` (weight {w}): tools {', '.join(t) or 'none'}"

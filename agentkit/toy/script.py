@@ -53,6 +53,10 @@ class TranscriptScript:
         if system:
             self.messages.append({"role": "system", "content": system})
 
+    def fork(self, system: str | None, offered: list[str]) -> "TranscriptScript":
+        """A new conversation in the same world: one stage of a multi-request agent."""
+        return TranscriptScript(self.family, self.toolbox, offered, self.thinking, system)
+
     def user(self, text: str) -> None:
         self.messages.append({"role": "user", "content": text})
         # Gold steps describe the last user turn only: that is what eval replays.

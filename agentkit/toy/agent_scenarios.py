@@ -1,0 +1,173 @@
+"""Scenario families for the kit's Reflection and Plan-and-Execute agents.
+
+These agents make several requests per task, each with its own prompt from
+`agentkit/prompts/`. A family here plays one whole episode with the real
+tools (a perfect planner, executor and critic) and returns one transcript per
+request, so the toy models learn every stage in exactly the message layout the
+agents send: the critic's JSON verdict, the reviser's rewrite, the planner's
+JSON steps, each executed step, the replanner, and the final synthesis.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+
+from agentkit.prompts import render_prompt
+from agentkit.toy.entities import EntityPools
+from agentkit.toy.script import Transcript, TranscriptScript, observation_json
+from agentkit.toy.world import ToyWorld
+
+REACT = render_prompt("react_system")
+
+
+def _deg(w: dict) -> str:
+    return f"{w['temperature']}°{'F' if w['unit'] == 'fahrenheit' else 'C'}"
+
+
+# --- Reflection ---------------------------------------------------------------
+
+def _gold_draft(s: TranscriptScript, pools: EntityPools, world: ToyWorld, rng: random.Random):
+    """A correct ReAct answer with its evidence; returns (task, evidence, answer, facts, fixes)."""
+    if rng.random() < 0.5:
+        city = pools.city()
+        task = rng.choice(["What's the weather in {c}?", "How is the weather in {c}?"]).format(c=city)
+        w = observation_json(world.toolbox.run("get_weather", {"city": city}).content)
+        answer = f"It is {_deg(w)} and {w['condition']} in {w['city']}."
+        wrong = str(w["temperature"] + rng.choice([-7, -3, 2, 5, 11]))
+        return task, [json.dumps(w, ensure_ascii=False)], answer, [
+            (answer.replace(f"{w['temperature']}°", f"{wrong}°"),
+             f"The draft says {wrong} but the evidence says {w['temperature']}."),
+            (f"It is {_deg(w)} in {w['city']}.", f"The draft does not mention {w['condition']}."),
+        ]
+    a, b = pools.number(), pools.number()
+    expr = f"{a} {rng.choice(['+', '-', '*'])} {b}"
+    result = world.toolbox.run("calculator", {"expression": expr}).content
+    wrong = str(int(float(result)) + rng.choice([-10, -1, 1, 100]))
+    answer = f"{expr} = {result}."
+    task = rng.choice([f"What is {expr}?", f"Calculate {expr}."])
+    return task, [result], answer, [(f"{expr} = {wrong}.", f"The draft says {wrong} but the evidence says {result}.")]
+
+
+def reflection_critique(s, pools, world, rng) -> list[Transcript]:
+    task, evidence, answer, flaws = _gold_draft(s, pools, world, rng)
+    passing = rng.random() < 0.45
+    draft, problem = (answer, None) if passing else rng.choice(flaws)
+    verdict = {"verdict": "pass", "problems": []} if passing else {"verdict": "revise", "problems": [problem]}
+    critic = s.fork(render_prompt("reflection_critique_system"), [])
+    critic.user(render_prompt("reflection_critique", task=task, evidence=evidence, draft=draft))
+    text = json.dumps(verdict, ensure_ascii=False)
+    thought = "The draft agrees with the evidence." if passing else f"Something is wrong: {problem}"
+    out = [_stage(critic.answer(text, thought, [f'"verdict": "{verdict["verdict"]}"']), "critique")]
+    if not passing:
+        reviser = s.fork(REACT, [])
+        reviser.user(render_prompt("reflection_revise", task=task, evidence=evidence, draft=draft, problems=[problem]))
+        out.append(_stage(reviser.answer(answer, "I fix the draft using the evidence.", [answer.rstrip(".")]), "revise"))
+    return out
+
+
+def _stage(t: Transcript, stage: str) -> Transcript:
+    t.family = f"{t.family}:{stage}"
+    return t
+
+
+# --- Plan-and-Execute -------------------------------------------------------------
+
+def _plan_for(pools: EntityPools, world: ToyWorld, rng: random.Random):
+    """A task, its plan, and for each step the gold call maker and result writer."""
+    kind = rng.randrange(4)
+    if kind == 0:
+        city, unit = pools.city(), rng.choice(["kelvin", "fahrenheit"])
+        task = rng.choice(["What is the temperature in {c} in {u}?", "How hot is {c} in {u}?"]).format(c=city, u=unit)
+        steps = [f"Get the weather in {city}.", f"Convert the temperature from celsius to {unit}."]
+        tools = ["get_weather", "convert_units"]
+        def call(i, done):
+            if i == 0:
+                return ("get_weather", {"city": city})
+            return ("convert_units", {"value": done[0]["w"]["temperature"], "from_unit": "celsius", "to_unit": unit})
+        def result(i, obs, done):
+            if i == 0:
+                w = observation_json(obs)
+                return f"{w['city']}: {_deg(w)}, {w['condition']}.", {"w": w}
+            r = json.loads(obs)["result"]
+            return f"{done[0]['w']['temperature']} celsius is {r} {unit}.", {"r": r}
+        def final(done):
+            w, r = done[0]["w"], done[1]["r"]
+            return f"It is {r} {unit} in {w['city']} ({w['temperature']}°C).", [str(r)]
+    elif kind == 1:
+        a, b = pools.city(), pools.city()
+        task = f"Add up the temperatures of {a} and {b}."
+        steps = [f"Get the weather in {a}.", f"Get the weather in {b}.", "Add the two temperatures."]
+        tools = ["get_weather", "calculator"]
+        def call(i, done):
+            if i < 2:
+                return ("get_weather", {"city": [a, b][i]})
+            return ("calculator", {"expression": f"{done[0]['w']['temperature']} + {done[1]['w']['temperature']}"})
+        def result(i, obs, done):
+            if i < 2:
+                w = observation_json(obs)
+                return f"{w['city']}: {_deg(w)}, {w['condition']}.", {"w": w}
+            return f"The sum is {obs}.", {"r": obs}
+        def final(done):
+            wa, wb = done[0]["w"], done[1]["w"]
+            return f"{wa['city']} is {_deg(wa)} and {wb['city']} is {_deg(wb)}; together {done[2]['r']}°C.", [done[2]["r"]]
+    elif kind == 2:
+        names = world.seed_files(rng, pools, ".")
+        src, dst = rng.choice(names), pools.file_name()
+        task = rng.choice(["Copy {a} to {b}.", "Make a copy of {a} named {b}."]).format(a=src, b=dst)
+        steps = [f"Read {src}.", f"Write the content to {dst}."]
+        tools = ["read_file", "write_file"]
+        def call(i, done):
+            return ("read_file", {"path": src}) if i == 0 else ("write_file", {"path": dst, "content": done[0]["text"]})
+        def result(i, obs, done):
+            return (f"{src} says: {obs}", {"text": obs}) if i == 0 else (f"Saved {dst}.", {})
+        def final(done):
+            return f"Copied {src} to {dst}.", [dst]
+    else:
+        a, b, c = pools.number(), pools.number(), pools.number(2, 30)
+        task = f"Add {a} and {b}, then multiply the result by {c}."
+        steps = [f"Calculate {a} + {b}.", f"Multiply the result by {c}."]
+        tools = ["calculator"]
+        def call(i, done):
+            return ("calculator", {"expression": f"{a} + {b}" if i == 0 else f"{done[0]['r']} * {c}"})
+        def result(i, obs, done):
+            return (f"{a} + {b} = {obs}.", {"r": obs}) if i == 0 else (f"{done[0]['r']} * {c} = {obs}.", {"r": obs})
+        def final(done):
+            return f"The result is {done[1]['r']}.", [done[1]["r"]]
+    return task, steps, tools, call, result, final
+
+
+def plan_execute(s, pools, world, rng) -> list[Transcript]:
+    task, steps, tools, call, result, final = _plan_for(pools, world, rng)
+    offered = sorted(set(tools) | set(rng.sample(["get_weather", "calculator", "convert_units", "search_notes",
+                                                  "list_files", "read_file", "write_file"], rng.randint(0, 2))))
+    offered = [t for t in ["get_weather", "calculator", "convert_units", "search_notes", "list_files",
+                           "read_file", "write_file"] if t in offered]
+    out = []
+    planner = s.fork(render_prompt("plan_system"), [])
+    planner.user(render_prompt("plan_request", task=task, tools=offered))
+    out.append(_stage(planner.answer(json.dumps({"steps": steps}, ensure_ascii=False),
+                                     f"The task needs {len(steps)} steps.", [steps[0]]), "plan"))
+    done: list[dict] = []
+    for i, step in enumerate(steps):
+        executor = s.fork(REACT, offered)
+        shown = [{"step": d["step"], "result": d["result"]} for d in done]
+        executor.user(render_prompt("plan_execute_step", task=task, done=shown, step=step))
+        name, args = call(i, done)
+        [obs] = executor.call([(name, args)], f"This step needs {name}.")
+        text, state = result(i, obs, done)
+        out.append(_stage(executor.answer(text, "The step is done.", [text[:30]]), "step"))
+        done.append({"step": step, "result": text, **state})
+        remaining = steps[i + 1:]
+        if remaining:
+            replanner = s.fork(render_prompt("plan_system"), [])
+            shown = [{"step": d["step"], "result": d["result"]} for d in done]
+            replanner.user(render_prompt("plan_replan", task=task, done=shown, remaining=remaining))
+            out.append(_stage(replanner.answer(json.dumps({"steps": remaining}, ensure_ascii=False),
+                                               "The remaining steps still fit.", [remaining[0]]), "replan"))
+    synth = s.fork(REACT, [])
+    shown = [{"step": d["step"], "result": d["result"]} for d in done]
+    synth.user(render_prompt("plan_synthesize", task=task, done=shown))
+    answer, facts = final(done)
+    out.append(_stage(synth.answer(answer, "All steps are done. I write the answer.", facts), "synthesize"))
+    return out
