@@ -1,0 +1,55 @@
+"""The four agent examples run unattended on the toy models, each in under a minute, and check their answers."""
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from agentkit.models import models_dir
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CHECKED = re.compile(r"checked: (\d+)/(\d+) ")
+
+EXAMPLES = [
+    ("weather_units.py",),
+    ("weather_units.py", "--pattern", "reflection"),
+    ("notes_researcher.py",),
+    ("workspace_agent.py",),
+    ("planner.py",),
+]
+
+
+def run_example(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+           "COLUMNS": "200"}
+    return subprocess.run([sys.executable, f"examples/{args[0]}", *args[1:]], cwd=REPO_ROOT, env=env,
+                          capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not (models_dir() / "toy-dense").is_dir(), reason="toy-dense is not in fixtures/models")
+@pytest.mark.parametrize("command", EXAMPLES, ids=lambda c: " ".join(c))
+def test_example_runs_unattended_and_gets_answers_right(command):
+    start = time.monotonic()
+    done = run_example(*command)
+    elapsed = time.monotonic() - start
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "Traceback" not in done.stderr, done.stderr[-3000:]
+    right, total = map(int, CHECKED.search(done.stdout).groups())
+    # Tiny models get some tasks wrong; one that gets none right means the agent is broken.
+    assert total >= 3 and right >= 1, done.stdout[-4000:]
+    assert "→ " in done.stdout and "answer" in done.stdout  # the live view showed tool calls and answers
+    assert elapsed < 60, f"{command} took {elapsed:.0f} s"
+
+
+@pytest.mark.server
+@pytest.mark.skipif(not (models_dir() / "toy-dense").is_dir(), reason="toy-dense is not in fixtures/models")
+def test_workspace_agent_keeps_an_explicit_workspace(tmp_path):
+    done = run_example("workspace_agent.py", "--workspace", str(tmp_path / "ws"),
+                       "--task", "Write 'hello' to hi.txt.")
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert (tmp_path / "ws" / "agenda.txt").is_file()  # seeded, and not removed afterwards
