@@ -131,6 +131,8 @@ def step_3_drift(console: Console, tools: list[dict]) -> None:
             theirs += f"; {server.dropped} block dropped silently"
         if server.content.strip():
             theirs += f"; content {server.content.strip()[:50]!r}"
+        if server.failure:
+            theirs = f"the request fails ({server.failure})"
         turn = parse_assistant(text, tools=tools, prompt_opened_think=True)
         ours = ", ".join(f"{c.name}({json.dumps(c.arguments)})" for c in turn.tool_calls) or "no call"
         issues = [issue.code for issue in turn.errors + turn.warnings]

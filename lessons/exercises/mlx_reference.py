@@ -11,9 +11,11 @@ a cut-off call), replay its steps (mlx-lm 0.32, `server.py`,
    first `</tool_call>`. It starts in reasoning when the prompt opened `<think>`;
 2. each tool block goes to the dialect's parser (`json_tools`: `json.loads`;
    `qwen3_coder`: regular expressions and the schema);
-3. a block whose parser raises is dropped with a log line ("tool text was
-   likely truncated"), as `ToolCallFormatter` does, and `finish_reason` still
-   says `tool_calls`.
+3. its `ToolCallFormatter` runs the parser on each block: a block whose
+   parser raises `ValueError` is dropped with a log line ("tool text was
+   likely truncated") and `finish_reason` still says `tool_calls`; a parsed
+   value it cannot format (no `arguments` key, not an object) raises out of
+   the request handler, and the client gets no answer at all.
 
 Lesson 07 checks this replay against the real server on real outputs.
 """
@@ -21,10 +23,12 @@ Lesson 07 checks this replay against the real server on real outputs.
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from mlx_lm.generate import TextStateMachine
+from mlx_lm.server import ToolCallFormatter
 from mlx_lm.tool_parsers import json_tools, qwen3_coder
 
 # The transitions mlx_lm builds for a Qwen tokenizer (`make_text_state_machine`).
@@ -48,6 +52,8 @@ class ServerReading:
     """`{"name": ..., "arguments": ...}` per call the parser returned."""
     dropped: int = 0
     """Tool blocks whose parser raised: lost without a word to the client."""
+    failure: str | None = None
+    """Set when the server's formatter raises: the whole request fails with no answer."""
 
 
 def server_reading(text: str, dialect: Literal["hermes", "xml"], tools: list[dict] | None = None,
@@ -73,11 +79,19 @@ def server_reading(text: str, dialect: Literal["hermes", "xml"], tools: list[dic
         previous = name
     if previous == "tool" and tool_text:
         blocks.append(tool_text)
+    # The server's own formatter, one block at a time, so that a dropped block can be counted.
+    formatter = ToolCallFormatter(PARSERS[dialect].parse_tool_call, tools)
     for block in blocks:
+        logging.disable(logging.WARNING)  # it logs each dropped block; `dropped` says it here
         try:
-            parsed = PARSERS[dialect].parse_tool_call(block, tools)
-        except (ValueError, json.JSONDecodeError):
-            reading.dropped += 1
-            continue
-        reading.calls += parsed if isinstance(parsed, list) else [parsed]
+            formatted = formatter([block])
+        except Exception as error:  # noqa: BLE001 - whatever escapes the formatter fails the request
+            reading.failure = f"{type(error).__name__}: {error}"
+            break
+        finally:
+            logging.disable(logging.NOTSET)
+        reading.dropped += not formatted
+        # What the client receives: the name, and the arguments as JSON text.
+        reading.calls += [{"name": item["function"].get("name"),
+                           "arguments": json.loads(item["function"]["arguments"])} for item in formatted]
     return reading
