@@ -25,7 +25,13 @@ from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
 from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import (
-    ContentDelta, Event, IssueEvent, ReasoningDelta, StreamParser, ToolCallEvent, parse_assistant,
+    ContentDelta,
+    Event,
+    IssueEvent,
+    ReasoningDelta,
+    StreamParser,
+    ToolCallEvent,
+    parse_assistant,
 )
 from agentkit.tools import example_tools
 

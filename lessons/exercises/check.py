@@ -15,6 +15,7 @@ loop shows up as a failed case. Exit code 0 when every case passes, 1 otherwise.
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
 import json
 import signal
@@ -49,7 +50,8 @@ def learner_parser(path: Path, tools: list[dict] | None) -> Parser:
         raise SystemExit(f"{path} defines no parse_tool_calls function; start from the exercise file.")
     if tools is None:
         return lambda case: parse(case.text)
-    return lambda case: parse(case.text, tools)
+    # A fresh copy per case: a parser that edits the tool list must not change the next case.
+    return lambda case: parse(case.text, copy.deepcopy(tools))
 
 
 def solution_parser(tools: list[dict] | None) -> Parser:

@@ -18,7 +18,7 @@ The contract check.py relies on:
 
 from __future__ import annotations
 
-import ast  # for the Python-literal recovery (step 4)
+import ast  # noqa: F401  (for the Python-literal recovery, step 4)
 import json
 from typing import Any
 

@@ -20,7 +20,7 @@ The contract check.py relies on:
 
 from __future__ import annotations
 
-import json  # for array and object values (step 3)
+import json  # noqa: F401  (for array and object values, step 3)
 import re
 from typing import Any
 
