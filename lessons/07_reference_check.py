@@ -43,6 +43,7 @@ WORDS = ["Paris", "a b", "x<y", "{}", "[1]", "é", "中文", "tab\there", "two\n
 
 
 def calls_of(reading_or_turn) -> list[dict]:
+    """The calls of a kit `ParsedTurn`/`Turn` or of a `ServerReading`, as plain name/arguments dicts."""
     if hasattr(reading_or_turn, "tool_calls"):
         return [{"name": c.name, "arguments": c.arguments} for c in reading_or_turn.tool_calls]
     return [{"name": c["name"], "arguments": c["arguments"]} for c in reading_or_turn.calls]
