@@ -6,20 +6,7 @@ from agentkit.parsing import (
     ERROR_CODES, ParsedTurn, StreamParser, message_for_model, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
 )
-
-
-def parse(text: str, **options) -> ParsedTurn:
-    """parse_assistant, checked against the stream parser fed one character at a time."""
-    whole = parse_assistant(text, **options)
-    parser = StreamParser(**options)
-    for char in text:
-        parser.feed(char)
-    assert parser.finish() == whole
-    return whole
-
-
-def codes(issues):
-    return [issue.code for issue in issues]
+from parsing_checks import codes, parse
 
 
 GOOD = render_tool_call_hermes("first", {"x": 1})

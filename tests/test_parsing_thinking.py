@@ -1,22 +1,9 @@
 """Thinking rules: where reasoning starts and ends, calls inside it, trimming."""
 
-from agentkit.parsing import ParsedTurn, StreamParser, parse_assistant, render_tool_call_hermes
+from agentkit.parsing import StreamParser, render_tool_call_hermes
 
 CALL = render_tool_call_hermes("get_weather", {"city": "Seoul"})
-
-
-def parse(text: str, **options) -> ParsedTurn:
-    """parse_assistant, checked against the stream parser fed one character at a time."""
-    whole = parse_assistant(text, **options)
-    parser = StreamParser(**options)
-    for char in text:
-        parser.feed(char)
-    assert parser.finish() == whole
-    return whole
-
-
-def codes(issues):
-    return [issue.code for issue in issues]
+from parsing_checks import codes, parse
 
 
 def test_prompt_opened_think_starts_in_reasoning():

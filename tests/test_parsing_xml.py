@@ -2,22 +2,9 @@
 
 import pytest
 
-from agentkit.parsing import ParsedTurn, StreamParser, parse_assistant, render_tool_call_xml
+from agentkit.parsing import render_tool_call_xml
 from agentkit.parsing.schema import convert_value
-
-
-def parse(text: str, **options) -> ParsedTurn:
-    """parse_assistant, checked against the stream parser fed one character at a time."""
-    whole = parse_assistant(text, **options)
-    parser = StreamParser(**options)
-    for char in text:
-        parser.feed(char)
-    assert parser.finish() == whole
-    return whole
-
-
-def codes(issues):
-    return [issue.code for issue in issues]
+from parsing_checks import codes, parse
 
 
 def tool(name: str, **properties) -> dict:
