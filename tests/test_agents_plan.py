@@ -107,3 +107,31 @@ def test_a_guard_inside_a_step_stops_the_whole_plan(toolbox):
     turns = [steps("Get the weather."), *[call_turn(("get_weather", {"city": "Lisbon"}))] * 3]
     with pytest.raises(Exception, match="same arguments 3 times"):
         plan_and_execute(ScriptedClient(turns), toolbox, TASK)
+
+
+def test_agent_time_is_measured_on_one_clock_across_the_nested_loops():
+    # Each request records the time since the run's previous request ended, so a
+    # slow tool in step 1 is counted once (before the executor's next request),
+    # not again before the replanner's request.
+    import time
+
+    from agentkit.tools import ToolBox, tool
+
+    @tool(name="get_weather")
+    def slow_weather(city: str) -> str:
+        """Weather, slowly.
+
+        Args:
+            city: The city.
+        """
+        time.sleep(0.3)
+        return "34"
+
+    turns = [steps(*STEPS), call_turn(("get_weather", {"city": "Lisbon"})), text_turn("34."), steps(STEPS[1]),
+             text_turn("307.15"), text_turn("307.15 K")]
+    tracer = Tracer()
+    run_agent("plan", ScriptedClient(turns), ToolBox([slow_weather]), TASK, tracer=tracer)
+    waits = {(e.purpose, e.step): e.agent_s for e in tracer.events if e.type == "model_call"}
+    assert waits[("react", 2)] >= 0.3
+    assert waits[("replan", 1)] < 0.1
+    assert sum(waits.values()) < 0.45

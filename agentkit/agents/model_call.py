@@ -34,16 +34,17 @@ class AgentModel:
         # id(history) -> (history, requests made, messages already recorded). The
         # history itself is kept so that its id cannot be reused while we count.
         self._seen: dict[int, tuple[History, int, int]] = {}
-        self._last_end: float | None = None
 
     def ask(self, history: History, purpose: Purpose) -> Turn:
         """One request with `history`; returns the model's `Turn`."""
         started = time.perf_counter()
-        agent_s = started - self._last_end if self._last_end is not None else 0.0
+        # The clock lives in the tracer: one run, many loops (a plan's steps), one timeline.
+        last_end = self.tracer.last_request_end
+        agent_s = started - last_end if last_end is not None else 0.0
         turn = self.client.complete(
             history.messages, **history.request_options(), parser=self.config.parser,
             max_tokens=self.config.max_tokens, temperature=self.config.temperature, on_delta=self.tracer.on_delta)
-        self._last_end = time.perf_counter()
+        self.tracer.last_request_end = time.perf_counter()
         _, requests, recorded = self._seen.get(id(history), (history, 0, 0))
         self._seen[id(history)] = (history, requests + 1, len(history.messages))
         tools = [schema["function"]["name"] for schema in history.tools or []]

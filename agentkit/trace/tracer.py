@@ -26,6 +26,8 @@ class Tracer:
         self.on_event = on_event
         self.on_delta = on_delta
         self.events: list[TraceEvent] = []
+        self.last_request_end: float | None = None
+        """`time.perf_counter()` when the run's latest model request ended: the clock for `agent_s`."""
 
     def emit(self, event: TraceEvent) -> None:
         """Record one event: memory first, then the file (so it survives a crash), then the display."""
