@@ -174,6 +174,24 @@ def run_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_fit(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "fit", help="will a model fit in memory, and its decode ceiling on a chip",
+        description="Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
+        "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit.",
+    )
+    from agentkit.fit import add_arguments
+
+    add_arguments(parser)
+    parser.set_defaults(run=run_fit)
+
+
+def run_fit(args: argparse.Namespace) -> int:
+    from agentkit.fit import run
+
+    return run(args)
+
+
 # ---------------------------------------------------------------------------
 # Registration point. A new subcommand is one `add_<name>(subcommands)`
 # function above, following add_serve: declare its arguments, set
@@ -189,6 +207,7 @@ SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_chat,
     add_run,
     add_trace,
+    add_fit,
 ]
 
 
