@@ -10,7 +10,7 @@ Three numbers, each from the model's own files:
        bytes per token = attention layers x kv_heads x head_dim x 2 x bytes per value
    It grows linearly with the context. Hybrid models (Qwen3.5/3.6) use full
    attention in only one layer of four; the others (Gated DeltaNet) keep a
-   fixed-size state instead, whatever the context.
+   fixed-size state instead, whatever the context (`agentkit.bench.kv_cache`).
 3. Decode ceiling: each generated token reads every weight it uses plus the
    whole KV cache once, so
        tokens/s <= memory bandwidth / bytes read per token.
@@ -34,6 +34,7 @@ from rich.console import Console
 from rich.table import Table
 
 from agentkit.bench.chips import chip_bandwidth
+from agentkit.bench.kv_cache import fixed_state_bytes, kv_bytes_per_token, value_bytes
 from agentkit.bench.parameters import ParameterCount, count_parameters, read_config, text_config
 from agentkit.errors import AgentkitError
 
@@ -128,29 +129,6 @@ def load_model_config(model: str | Path) -> tuple[Path | None, dict[str, Any]]:
                    "have downloaded (`huggingface-cli download ORG/NAME config.json` is enough)")
 
 
-def kv_bytes_per_token(config: dict[str, Any]) -> int:
-    """KV-cache bytes per token: attention layers x kv_heads x head_dim x 2 (K and V) x bytes per value."""
-    text = text_config(config)
-    head_dim = text.get("head_dim") or text["hidden_size"] // text["num_attention_heads"]
-    return _attention_layers(text) * text["num_key_value_heads"] * head_dim * 2 * _value_bytes(text)
-
-
-def fixed_state_bytes(config: dict[str, Any]) -> int:
-    """Bytes of the linear-attention layers' state (0 for a plain transformer)."""
-    text = text_config(config)
-    linear_layers = text["num_hidden_layers"] - _attention_layers(text)
-    if not linear_layers:
-        return 0
-    v_heads, k_dim, v_dim = (text["linear_num_value_heads"], text["linear_key_head_dim"],
-                             text["linear_value_head_dim"])
-    # mlx_lm keeps the recurrent state in float32; the short convolution keeps
-    # its last kernel-1 inputs in the activation dtype.
-    recurrent = v_heads * v_dim * k_dim * 4
-    conv_dim = 2 * text["linear_num_key_heads"] * k_dim + v_heads * v_dim
-    conv = (text.get("linear_conv_kernel_dim", 4) - 1) * conv_dim * _value_bytes(text)
-    return linear_layers * (recurrent + conv)
-
-
 def fit(model: str | Path | dict[str, Any], *, context: int | None = None, bits: float | None = None,
         memory_gib: float | None = None, chip: str | None = None,
         bandwidth_gbps: float | None = None) -> FitReport:
@@ -240,22 +218,7 @@ def _bits_per_weight(params: ParameterCount, text: dict[str, Any], bits: float |
     quantization = text.get("quantization") or {}
     if "bits" in quantization:
         return quantization["bits"] + 32 / quantization.get("group_size", 64)
-    return 8.0 * _value_bytes(text)
-
-
-def _attention_layers(text: dict[str, Any]) -> int:
-    layer_types = text.get("layer_types")
-    if layer_types:
-        return sum(kind == "full_attention" for kind in layer_types)
-    interval = text.get("full_attention_interval")
-    layers = text["num_hidden_layers"]
-    return layers // interval if interval and "linear_num_value_heads" in text else layers
-
-
-def _value_bytes(text: dict[str, Any]) -> int:
-    # Activations (and so the KV cache) run in the checkpoint's float type; quantized models in 16-bit.
-    dtype = str(text.get("torch_dtype") or text.get("dtype") or "bfloat16")
-    return 4 if dtype == "float32" and not text.get("quantization") else 2
+    return 8.0 * value_bytes(text)
 
 
 def _label(model: Any) -> str:
