@@ -1,0 +1,38 @@
+"""Lesson checks that need no model: lesson 10 (tools) and lesson 15 offline (recorded traces, replay)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def run_lesson(*args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
+           "COLUMNS": "200"}
+    return subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
+                          timeout=60, stdin=subprocess.DEVNULL)
+
+
+def test_lesson_10_shows_schema_validation_failures_and_the_sandbox():
+    done = run_lesson("lessons/10_tools_from_functions.py")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert '"name": "tip"' in out and '"enum": [' in out
+    assert "parameter 'bill' expects number, got \"a lot\"" in out
+    assert "error_kind=timeout" in out and "ZeroDivisionError" in out
+    assert "Error: unknown tool 'tipp'" in out
+    assert "leads outside the workspace (through a symlink)" in out and "is an absolute path" in out
+
+
+def test_lesson_15_offline_reads_renders_and_replays_the_recorded_traces():
+    done = run_lesson("lessons/15_reading_a_trace.py", "--offline")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "events: {'run_start': 1, 'model_call':" in out
+    assert "react · toy-dense" in out and "summary" in out
+    assert "get_weather.city = " in out
+    assert "synthesize #1" in out and "in the model:" in out
+    assert "message for message: True" in out
+    assert "6. Does the model still answer" not in out
