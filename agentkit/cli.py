@@ -174,6 +174,24 @@ def run_trace(args: argparse.Namespace) -> int:
     return 0
 
 
+def add_bench(subcommands: Subcommands) -> None:
+    parser = subcommands.add_parser(
+        "bench", help="the write-ups' benches: speed, thinking, multiturn, concurrency",
+        description="Run one bench on a model (--model, default toy-dense) or a running server (--url) "
+        "and print its table.",
+    )
+    from agentkit.bench.command import add_arguments
+
+    add_arguments(parser)
+    parser.set_defaults(run=run_bench)
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from agentkit.bench.command import run
+
+    return run(args)
+
+
 def add_fit(subcommands: Subcommands) -> None:
     parser = subcommands.add_parser(
         "fit", help="will a model fit in memory, and its decode ceiling on a chip",
@@ -207,6 +225,7 @@ SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
     add_chat,
     add_run,
     add_trace,
+    add_bench,
     add_fit,
 ]
 

@@ -16,6 +16,6 @@ records, and how every request is made the same length), `tables` (units),
 then the four benches, then `command` (the CLI).
 
 `agentkit fit` (`agentkit/fit.py`) is the arithmetic side: will a model fit,
-and how fast can it decode at best. It counts parameters with `parameters`
-and looks up bandwidths in `chips`.
+and how fast can it decode at best. It counts parameters with `parameters`,
+sizes the context with `kv_cache` and looks up bandwidths in `chips`.
 """

@@ -1,0 +1,112 @@
+"""`agentkit bench speed|thinking|multiturn|concurrency`: each bench as a command.
+
+Every bench runs on any server: `--model` (default toy-dense) starts
+mlx_lm.server and stops it at the end, `--url` uses one that is running. Each
+prints its table; `--json FILE` also writes the typed result, for comparing
+runs later.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+from rich.console import Console
+
+from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+
+BENCHES = ("speed", "thinking", "multiturn", "concurrency")
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    benches = parser.add_subparsers(dest="bench", metavar="BENCH", required=True)
+    speed = _add(benches, "speed", "TTFT and decode tok/s on a fixed prompt, cold (first request) and warm")
+    speed.add_argument("--requests", type=_at_least(2), default=4,
+                       help="requests in a row, the first is cold (default: 4)")
+    speed.add_argument("--max-tokens", type=_at_least(1), default=128, help="tokens per request (default: 128)")
+    speed.add_argument("--no-cache", action="store_true",
+                       help="number each prompt, so the prompt cache cannot serve the warm requests")
+    speed.add_argument("--natural", action="store_true",
+                       help="let the model stop when it wants (default: exactly --max-tokens tokens)")
+    thinking = _add(benches, "thinking", "thinking on vs off on a trivial and a hard prompt")
+    thinking.add_argument("--repeats", type=_at_least(1), default=1, help="runs per prompt and setting (default: 1)")
+    thinking.add_argument("--max-tokens", type=_at_least(1), default=1024, help="cap per request (default: 1024)")
+    multiturn = _add(benches, "multiturn", "the 10-round pressure test: TTFT and cached tokens per round")
+    multiturn.add_argument("--rounds", type=_at_least(1), default=10, help="requests in the conversation (default: 10)")
+    multiturn.add_argument("--history", choices=("kit", "naive", "no-preserve"), default="kit",
+                           help="how the history is rebuilt each round (default: kit)")
+    concurrency = _add(benches, "concurrency", "1/2/4/8 requests at once: aggregate tok/s and TTFT")
+    concurrency.add_argument("--levels", type=_at_least(1), nargs="+", default=[1, 2, 4, 8],
+                             help="concurrency levels (default: 1 2 4 8)")
+    concurrency.add_argument("--max-tokens", type=_at_least(1), default=64, help="tokens per request (default: 64)")
+    concurrency.add_argument("--repeats", type=_at_least(1), default=1, help="batches per level (default: 1)")
+
+
+def _add(benches, name: str, help: str) -> argparse.ArgumentParser:
+    parser = benches.add_parser(name, help=help, description=help)
+    add_endpoint_arguments(parser)
+    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the result as JSON")
+    return parser
+
+
+def run(args: argparse.Namespace) -> int:
+    from agentkit.client import OpenAIClient
+
+    console = Console()
+    starting = f"starting mlx_lm.server for {args.model}..." if not args.url else f"connecting to {args.url}..."
+    with console.status(starting) as status:
+        started = time.perf_counter()
+        with endpoint_from_args(args) as endpoint:
+            # Only a server the kit started has a start time; a --url server may be warm already.
+            server_start = None if args.url else time.perf_counter() - started
+            status.update(f"running the {args.bench} bench on {endpoint.label}...")
+            client = OpenAIClient(endpoint, template=args.template)
+            result, table = _run_bench(args, client, server_start)
+    console.print(table)
+    if args.url and args.bench == "speed":
+        console.print("note: with --url, 'cold' is the first request this bench sent; the server may have "
+                      "served others before it.")
+    if args.json:
+        args.json.write_text(result.model_dump_json(indent=1))
+        console.print(f"wrote {args.json}")
+    return 0
+
+
+def _at_least(minimum: int):
+    def parse(text: str) -> int:
+        value = int(text)
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
+
+
+def _run_bench(args: argparse.Namespace, client, server_start: float | None):
+    label = args.model if not args.url else client.model
+    if args.bench == "speed":
+        from agentkit.bench.speed import run_speed, speed_table
+
+        result = run_speed(client, requests=args.requests, max_tokens=args.max_tokens,
+                           reuse_prompt=not args.no_cache, fixed_length=not args.natural,
+                           server_start_s=server_start)
+        return result, speed_table(result, label)
+    if args.bench == "thinking":
+        from agentkit.bench.thinking import run_thinking, thinking_table
+        from agentkit.tools import example_tools
+
+        tools = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-")).schemas()
+        result = run_thinking(client, tools, repeats=args.repeats, max_tokens=args.max_tokens)
+        return result, thinking_table(result, label)
+    if args.bench == "multiturn":
+        from agentkit.bench.multiturn import multiturn_table, run_multiturn
+        from agentkit.tools import example_tools
+
+        toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-"))
+        result = run_multiturn(client, toolbox, rounds=args.rounds, history=args.history)
+        return result, multiturn_table(result, label)
+    from agentkit.bench.concurrency import concurrency_table, run_concurrency
+
+    result = run_concurrency(client, levels=tuple(args.levels), max_tokens=args.max_tokens, repeats=args.repeats)
+    return result, concurrency_table(result, label)
