@@ -34,7 +34,7 @@ from pathlib import Path
 from rich.console import Console
 
 from agentkit.agents import AgentConfig, react
-from agentkit.client import History, tool_message
+from agentkit.client import tool_message
 from agentkit.client.history import assistant_message
 from agentkit.client.scripted import ScriptedClient, call_turn, text_turn
 from agentkit.tools import ToolBox, tool

@@ -25,10 +25,10 @@ from rich.table import Table
 from agentkit.agents import AgentConfig, react
 from agentkit.agents.command import select_tools
 from agentkit.client import OpenAIClient
-from agentkit.client.scripted import ScriptedClient
+from agentkit.client.scripted import RecordingClient, ScriptedClient
 from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
-from agentkit.trace import ModelCall, ToolCallEvent, ToolResultEvent, Trace, read_trace
+from agentkit.trace import ToolCallEvent, ToolResultEvent, Trace, read_trace
 from agentkit.trace.show import show_trace
 
 TRACES = Path(__file__).resolve().parent.parent / "fixtures" / "traces"
@@ -98,29 +98,20 @@ def step_5_replay(console: Console, trace: Trace) -> None:
 
 def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, trace: Trace) -> None:
     console.rule("6. Does the model still answer as recorded?")
-    toolbox = select_tools(example_tools(tempfile.mkdtemp(prefix="agentkit-lesson15-")), ",".join(trace.start.tools))
+    folder = Path(tempfile.mkdtemp(prefix="agentkit-lesson15-"))
+    toolbox = select_tools(example_tools(folder), ",".join(trace.start.tools))
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
-        tracer_turns = []
-        result = react(_Recording(client, tracer_turns), toolbox, trace.start.task, AgentConfig(**trace.start.config))
-    for number, (old, new) in enumerate(zip(trace.model_calls(), tracer_turns), start=1):
+        # RecordingClient saves every turn the real client returns (one JSON line each).
+        recorder = RecordingClient(OpenAIClient(endpoint, template=args.template), folder / "turns.jsonl")
+        result = react(recorder, toolbox, trace.start.task, AgentConfig(**trace.start.config))
+    turns_now = ScriptedClient.load(folder / "turns.jsonl").turns
+    for number, (old, new) in enumerate(zip(trace.model_calls(), turns_now), start=1):
         same = (old.turn.content, old.turn.tool_calls) == (new.content, new.tool_calls)
         console.print(f"request {number}: {'same' if same else 'DIFFERENT'} "
                       f"(recorded calls {[c.name for c in old.turn.tool_calls]}, "
                       f"now {[c.name for c in new.tool_calls]})", markup=False)
     console.print(f"answer now: {result.answer!r}", markup=False)
     console.print("A different turn means the recording is stale: re-record it (fixtures/traces/README.md).")
-
-
-class _Recording:
-    """Passes requests to a client and keeps the turns it returns."""
-
-    def __init__(self, client: OpenAIClient, turns: list) -> None:
-        self.client, self.model, self.turns = client, client.model, turns
-
-    def complete(self, *args, **kwargs):
-        self.turns.append(self.client.complete(*args, **kwargs))
-        return self.turns[-1]
 
 
 def main() -> int:

@@ -46,8 +46,8 @@ def test_the_whole_protocol(toolbox):
     react_system = {"role": "system", "content": render_prompt("react_system")}
     assert plan.tools is None and plan.messages == [
         planner_system, {"role": "user", "content": render_prompt("plan_request", task=TASK, tools=toolbox.names)}]
-    assert step1.tools == toolbox.schemas() and step1.messages == [
-        react_system, {"role": "user", "content": render_prompt("plan_execute_step", task=TASK, done=[], step=STEPS[0])}]
+    first_step = render_prompt("plan_execute_step", task=TASK, done=[], step=STEPS[0])
+    assert step1.tools == toolbox.schemas() and step1.messages == [react_system, {"role": "user", "content": first_step}]
     assert replan.tools is None and replan.messages == [planner_system, {"role": "user", "content": render_prompt(
         "plan_replan", task=TASK, done=done[:1], remaining=[STEPS[1]])}]
     assert step2.messages[1]["content"] == (

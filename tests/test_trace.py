@@ -1,8 +1,6 @@
 """Traces: typed events round-trip through JSONL, one flushed line each; reading and rendering them."""
 
 import io
-import json
-import os
 
 import pytest
 from rich.console import Console

@@ -49,7 +49,8 @@ class TraceView:
         self._end_stream()
         print_line = self.console.print
         if isinstance(event, RunStart):
-            settings = f"thinking {'on' if event.config.get('thinking') else 'off'}, parser {event.config.get('parser')}"
+            thinking = "on" if event.config.get("thinking") else "off"
+            settings = f"thinking {thinking}, parser {event.config.get('parser')}"
             self.console.rule(f"{event.agent} · {event.model} · {settings}")
             print_line(Text(f"task: {event.task}", style="bold"))
         elif isinstance(event, ModelCall):
