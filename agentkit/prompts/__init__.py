@@ -11,6 +11,7 @@ change one and the toy models see something new, so a test pins their hashes.
 | guard_repeated_call | user message | ReAct guard: the same call again and again |
 | guard_call_in_reasoning | user message | ReAct guard: a call written only inside <think> |
 | guard_parse_error | user message | ReAct guard: malformed or unknown tool call |
+| guard_invalid_json | user message | Reflection and Plan-and-Execute: a reply that is not the JSON asked for (one retry) |
 | reflection_critique_system, reflection_critique | system, user | Reflection: structured critique (JSON) |
 | reflection_revise | user message | Reflection: rewrite the draft |
 | plan_system, plan_request | system, user | Plan-and-Execute: the planner (JSON) |
