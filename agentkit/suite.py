@@ -1,22 +1,28 @@
 """Task suites: the tasks a comparison runs, as JSON files validated by pydantic.
 
 A suite lives in `fixtures/suites/NAME.json`. Each task says what to ask,
-which of the kit's example tools the model may use, which files the
-workspace holds before the task starts, and how to check the outcome: the
-expected tool calls per model turn and strings the final answer must contain.
+which agent pattern runs it (ReAct unless it says otherwise), which of the
+kit's example tools the model may use, which files the workspace holds before
+the task starts, and how to check the outcome: the expected tool calls per
+model turn and a checker for the final answer (contains / exact / numeric).
+
+Checking is pure (`check_answer`, `check_calls`): a run's answer and calls in,
+a verdict out, so the checkers are tested on strings.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field, ValidationError
 
 from agentkit.errors import AgentkitError
 
 SUITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "suites"
+_NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 
 class ExpectedCall(BaseModel):
@@ -26,16 +32,30 @@ class ExpectedCall(BaseModel):
     arguments: dict[str, Any] = Field(default_factory=dict, description="Arguments it passes.")
 
 
+class AnswerCheck(BaseModel):
+    """How to tell a right final answer from a wrong one."""
+
+    kind: Literal["contains", "exact", "numeric"] = Field(
+        default="contains", description="contains: every value appears; exact: equals the value; "
+        "numeric: some number in the answer is within tolerance of `number`.")
+    values: list[str] = Field(default_factory=list, description="contains/exact: the expected text (case-insensitive).")
+    number: float | None = Field(default=None, description="numeric: the expected number.")
+    tolerance: float = Field(default=0.01, ge=0, description="numeric: the largest accepted absolute difference.")
+
+
 class Task(BaseModel):
     """One task of a suite."""
 
     id: str = Field(description="Short unique name, used in reports.")
     prompt: str = Field(description="The user message.")
     tools: list[str] = Field(description="Names of the example tools offered to the model.")
+    pattern: Literal["react", "reflection", "plan"] | None = Field(
+        default=None, description="Agent pattern for this task; None: the comparison's --pattern.")
     thinking: bool = Field(default=False, description="Whether to ask for reasoning (enable_thinking).")
     files: dict[str, str] = Field(default_factory=dict, description="Workspace files before the task (path -> text).")
-    expect_calls: list[list[ExpectedCall]] = Field(default_factory=list, description="Expected calls per model turn.")
-    expect_answer: list[str] = Field(default_factory=list, description="Strings the final answer must contain.")
+    expect_calls: list[list[ExpectedCall]] | None = Field(
+        default=None, description="Expected calls per model turn that made calls; None: calls are not checked.")
+    check: AnswerCheck = Field(default_factory=AnswerCheck, description="The checker for the final answer.")
 
 
 class Suite(BaseModel):
@@ -63,3 +83,35 @@ def load_suite(name_or_path: str) -> Suite:
     except (json.JSONDecodeError, ValidationError) as exc:
         raise SuiteError(f"Suite {path} is not valid: {exc}",
                          fix="compare it with fixtures/suites/default.json") from exc
+
+
+def check_answer(check: AnswerCheck, answer: str | None) -> bool:
+    """True when `answer` passes the checker; a run without an answer never does."""
+    if answer is None:
+        return False
+    text = answer.strip().lower()
+    if check.kind == "contains":
+        return all(value.lower() in text for value in check.values)
+    if check.kind == "exact":
+        # Trailing punctuation is not a decision the model made about the answer.
+        return text.rstrip(".!") in {value.lower().rstrip(".!") for value in check.values}
+    if check.number is None:
+        return False
+    # Numbers written with thousands separators ("69,104") count as one number.
+    return any(abs(float(n) - check.number) <= check.tolerance for n in _NUMBER.findall(text.replace(",", "")))
+
+
+def check_calls(expected: list[list[ExpectedCall]] | None, turns: list[list[tuple[str, dict[str, Any]]]]) -> bool | None:
+    """Compare the calls made per turn with the expected ones (order within a turn ignored); None when unchecked."""
+    if expected is None:
+        return None
+    want = [sorted(_canonical(c.name, c.arguments) for c in turn) for turn in expected]
+    got = [sorted(_canonical(name, arguments) for name, arguments in turn) for turn in turns]
+    return want == got
+
+
+def _canonical(name: str, arguments: dict[str, Any]) -> str:
+    # 20 and 20.0 are the same argument: the model wrote a number either way.
+    normal = {k: float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v
+              for k, v in arguments.items()}
+    return json.dumps([name, normal], sort_keys=True)

@@ -64,13 +64,19 @@ def _agentkit(*args: str, timeout: float = 300) -> subprocess.CompletedProcess:
 def test_compare_prints_both_models_side_by_side(tmp_path):
     done = _agentkit("compare", "--out", str(tmp_path))
     assert done.returncode == 0, done.stderr
-    for text in ("Decisions on suite 'default'", "toy-dense", "toy-moe", "Latency per task", "calls right"):
+    for text in ("Decisions on suite 'default'", "toy-dense", "toy-moe", "Latency per task", "TTFT p50 / p95",
+                 "Decisions differ on"):
         assert text in done.stdout
     summary = json.loads((tmp_path / "summary.json").read_text())
-    assert set(summary) == {"toy-dense", "toy-moe"}
-    for runs in summary.values():
-        assert len(runs) == 9
-        assert all(r["run"]["requests"] and r["run"]["requests"][0]["ttft_s"] > 0 for r in runs)
+    assert summary["labels"] == ["toy-dense", "toy-moe"]
+    assert len(summary["tasks"]) == 11
+    for row in summary["tasks"]:
+        for label in ("toy-dense", "toy-moe"):
+            run = row["runs"][label][0]
+            assert (tmp_path / label / f"{row['task']}-r0.jsonl").is_file()
+            assert run["metrics"]["steps"] >= 1
+    assert summary["models"]["toy-dense"]["ttft_p50_ms"] > 0
+    assert (tmp_path / "report.html").is_file()
 
 
 def test_toy_eval_reports_a_table(tmp_path):

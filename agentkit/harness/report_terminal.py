@@ -1,0 +1,146 @@
+"""The comparison in the terminal: decisions, outcomes and latency as rich tables.
+
+Three tables, read in this order: where the two models decided differently
+(first divergence per task and the argument that changed), how each task
+ended and what it cost, and the whole-suite numbers per model. `print_trace_diff`
+shows one pair of traces the same way for `agentkit trace diff A B`.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+from rich.text import Text
+
+from agentkit.harness.diff import DecisionDiff
+from agentkit.harness.metrics import PooledMetrics
+from agentkit.harness.summary import CompareSummary
+
+OUTCOME_STYLE = {"success": "green", "answered": "green", "failure": "red", "guard hit": "yellow",
+                 "error": "red", "unfinished": "red"}
+STATUS_MARK = {"same": "=", "args": "≠ args", "changed": "≠", "only_a": "A only", "only_b": "B only"}
+
+
+def print_report(summary: CompareSummary, console: Console) -> None:
+    a, b = summary.labels
+    console.print(decisions_table(summary))
+    console.print(latency_table(summary))
+    console.print(models_table(summary))
+    setup = summary.setup
+    console.print(f"suite '{setup.suite}', pattern {setup.pattern} (tasks may override), thinking "
+                  f"{'on' if setup.thinking else 'off'}, repeats {setup.repeats}, temperature "
+                  f"{setup.agent_config['temperature']}; seed: {setup.seed}", highlight=False)
+    console.print("models: " + ", ".join(f"{k} = {v}" for k, v in setup.models.items()) + "; versions: "
+                  + ", ".join(f"{k} {v}" for k, v in setup.versions.items()), highlight=False)
+    console.print(f"[bold]{a}[/]: {summary.passed[a]}/{summary.models[a].runs} right; "
+                  f"[bold]{b}[/]: {summary.passed[b]}/{summary.models[b].runs} right. "
+                  f"Decisions differ on: {', '.join(summary.diverged) or 'no task'}", highlight=False)
+
+
+def decisions_table(summary: CompareSummary) -> Table:
+    a, b = summary.labels
+    table = Table(title=f"Decisions on suite '{summary.setup.suite}' (first repeat)", show_lines=True)
+    for name in ("task", f"{a} decisions", f"{b} decisions", "first divergence", f"{a} outcome", f"{b} outcome"):
+        table.add_column(name, overflow="fold")
+    for row in summary.tasks:
+        d = row.diff
+        table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(_divergence(d)),
+                      _outcome(d.outcome_a), _outcome(d.outcome_b))
+    return table
+
+
+def latency_table(summary: CompareSummary) -> Table:
+    table = Table(title="Latency per task (medians over repeats; TTFT is the median over the task's requests)")
+    table.add_column("task")
+    # "changed" counts repeats that decided differently: only meaningful with --repeats > 1.
+    columns = ("TTFT ms", "tok/s", "steps", "wall s") + (("changed",) if summary.setup.repeats > 1 else ())
+    for label in summary.labels:
+        for what in columns:
+            table.add_column(f"{label} {what}" if what == "TTFT ms" else what, justify="right")
+    for row in summary.tasks:
+        cells = [row.task]
+        for label in summary.labels:
+            m = row.metrics[label]
+            cells += [_num(m.ttft_p50_ms), _num(m.decode_tps), _num(m.steps.median), _spread(m)]
+            if summary.setup.repeats > 1:
+                cells.append(f"{row.changed[label]}/{summary.setup.repeats - 1}")
+        table.add_row(*cells)
+    return table
+
+
+def models_table(summary: CompareSummary) -> Table:
+    table = Table(title="Per model, over the whole suite")
+    table.add_column("metric")
+    for label in summary.labels:
+        table.add_column(label, justify="right")
+    rows = [("TTFT p50 / p95 ms", lambda m: f"{_num(m.ttft_p50_ms)} / {_num(m.ttft_p95_ms)}"),
+            ("inter-token p50 / p95 ms", lambda m: f"{_num(m.itl_p50_ms, 1)} / {_num(m.itl_p95_ms, 1)}"),
+            ("decode tok/s (median)", lambda m: _num(m.decode_tps)),
+            ("prefill tok/s (median, est.)", lambda m: _num(m.prefill_tps)),
+            ("cached-token ratio", lambda m: "-" if m.cached_ratio is None else f"{m.cached_ratio:.0%}"),
+            ("requests", lambda m: str(m.requests)),
+            ("prompt / completion tokens", lambda m: f"{m.prompt_tokens} / {m.completion_tokens}"),
+            ("reasoning tokens (est.)", lambda m: str(m.reasoning_tokens)),
+            ("agent wall s (sum)", lambda m: f"{m.total_wall_s:.1f}")]
+    for name, cell in rows:
+        table.add_row(name, *(cell(summary.models[label]) for label in summary.labels))
+    table.add_row("tasks right", *(f"{summary.passed[label]}/{summary.models[label].runs}" for label in summary.labels))
+    table.add_row("model wall s (server incl.)", *(f"{summary.setup.wall_s.get(label, 0):.1f}"
+                                                   for label in summary.labels))
+    return table
+
+
+def print_trace_diff(diff: DecisionDiff, label_a: str, label_b: str, console: Console) -> None:
+    """`agentkit trace diff A B`: the aligned decisions of two traces, row by row."""
+    table = Table(title=f"Decisions: A = {label_a}, B = {label_b}", show_lines=False)
+    for name in ("#", "A", "", "B"):
+        table.add_column(name, overflow="fold")
+    for i, pair in enumerate(diff.pairs, start=1):
+        style = "" if pair.status == "same" else "bold yellow"
+        table.add_row(str(i), Text(pair.a.label() if pair.a else ""), Text(STATUS_MARK[pair.status], style=style),
+                      Text(pair.b.label() if pair.b else ""))
+    console.print(table)
+    console.print(f"first divergence: {_divergence(diff)}", highlight=False)
+    console.print(Text.assemble("outcomes: A ", _outcome_text(diff.outcome_a), ", B ", _outcome_text(diff.outcome_b)))
+
+
+def _side(diff: DecisionDiff, side: str) -> str:
+    lines = []
+    for pair in diff.pairs:
+        decision = pair.a if side == "a" else pair.b
+        text = escape(decision.label()) if decision else "—"
+        lines.append(text if pair.status == "same" else f"[yellow]{text}[/]")
+    return "\n".join(lines) or "(nothing)"
+
+
+def _divergence(diff: DecisionDiff) -> str:
+    if diff.first_divergence is None:
+        return "none: same decisions"
+    pair = diff.pairs[diff.first_divergence]
+    where = f"step {diff.first_divergence + 1}: "
+    if pair.status == "args":
+        return where + f"{pair.a.name} " + "; ".join(f"{c.name} {c.a!r} vs {c.b!r}" for c in pair.changes)
+    if pair.status == "only_a":
+        return where + f"only A: {pair.a.label()}"
+    if pair.status == "only_b":
+        return where + f"only B: {pair.b.label()}"
+    return where + f"{pair.a.label()} vs {pair.b.label()}"
+
+
+def _outcome(outcome: str) -> str:
+    return f"[{OUTCOME_STYLE[outcome]}]{outcome}[/]"
+
+
+def _outcome_text(outcome: str) -> Text:
+    return Text(outcome, style=OUTCOME_STYLE[outcome])
+
+
+def _num(value: float | None, digits: int = 0) -> str:
+    return "-" if value is None else f"{value:.{digits}f}"
+
+
+def _spread(m: PooledMetrics) -> str:
+    if m.runs < 2 or m.wall_s.median is None:
+        return _num(m.wall_s.median, 1)
+    return f"{m.wall_s.median:.1f} ({m.wall_s.low:.1f}-{m.wall_s.high:.1f})"
