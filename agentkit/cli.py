@@ -159,15 +159,22 @@ def run_run(args: argparse.Namespace) -> int:
 
 
 def add_trace(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser("trace", help="read saved traces (trace show FILE)",
+    parser = subcommands.add_parser("trace", help="read saved traces (trace show FILE, trace diff A B)",
                                     description="Read the traces that `agentkit run` saves.")
     actions = parser.add_subparsers(dest="trace_command", metavar="ACTION", required=True)
     show = actions.add_parser("show", help="print a trace as the run looked, then a summary")
     show.add_argument("file", type=Path, metavar="FILE", help="a .jsonl trace")
+    diff = actions.add_parser("diff", help="align the decisions of two traces and show where they part")
+    diff.add_argument("a", type=Path, metavar="A", help="a .jsonl trace")
+    diff.add_argument("b", type=Path, metavar="B", help="another .jsonl trace")
     parser.set_defaults(run=run_trace)
 
 
 def run_trace(args: argparse.Namespace) -> int:
+    if args.trace_command == "diff":
+        from agentkit.harness.trace_diff import run_trace_diff
+
+        return run_trace_diff(args.a, args.b)
     from agentkit.trace.show import show_trace
 
     show_trace(args.file)

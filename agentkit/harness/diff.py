@@ -138,6 +138,21 @@ def decision_key(trace: Trace) -> str:
     return json.dumps([_canonical(d) for d in decisions(trace)], sort_keys=True)
 
 
+def describe_divergence(diff: DecisionDiff) -> str:
+    """The first divergence in one line, e.g. `step 1: get_weather city 'Lisbon' vs 'If'`."""
+    if diff.first_divergence is None:
+        return "none: same decisions"
+    pair = diff.pairs[diff.first_divergence]
+    where = f"step {diff.first_divergence + 1}: "
+    if pair.status == "args":
+        return where + f"{pair.a.name} " + "; ".join(f"{c.name} {c.a!r} vs {c.b!r}" for c in pair.changes)
+    if pair.status == "only_a":
+        return where + f"only A: {pair.a.label()}"
+    if pair.status == "only_b":
+        return where + f"only B: {pair.b.label()}"
+    return where + f"{pair.a.label()} vs {pair.b.label()}"
+
+
 def argument_changes(a: dict[str, Any], b: dict[str, Any]) -> list[ArgumentChange]:
     """The arguments whose values differ, in the order they first appear."""
     names = list(dict.fromkeys([*a, *b]))

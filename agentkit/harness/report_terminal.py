@@ -13,7 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from agentkit.harness.diff import DecisionDiff
+from agentkit.harness.diff import DecisionDiff, describe_divergence
 from agentkit.harness.metrics import PooledMetrics
 from agentkit.harness.summary import CompareSummary
 
@@ -45,7 +45,7 @@ def decisions_table(summary: CompareSummary) -> Table:
         table.add_column(name, overflow="fold")
     for row in summary.tasks:
         d = row.diff
-        table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(_divergence(d)),
+        table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(describe_divergence(d)),
                       _outcome(d.outcome_a), _outcome(d.outcome_b))
     return table
 
@@ -101,7 +101,7 @@ def print_trace_diff(diff: DecisionDiff, label_a: str, label_b: str, console: Co
         table.add_row(str(i), Text(pair.a.label() if pair.a else ""), Text(STATUS_MARK[pair.status], style=style),
                       Text(pair.b.label() if pair.b else ""))
     console.print(table)
-    console.print(f"first divergence: {_divergence(diff)}", highlight=False)
+    console.print(f"first divergence: {describe_divergence(diff)}", highlight=False)
     console.print(Text.assemble("outcomes: A ", _outcome_text(diff.outcome_a), ", B ", _outcome_text(diff.outcome_b)))
 
 
@@ -112,20 +112,6 @@ def _side(diff: DecisionDiff, side: str) -> str:
         text = escape(decision.label()) if decision else "—"
         lines.append(text if pair.status == "same" else f"[yellow]{text}[/]")
     return "\n".join(lines) or "(nothing)"
-
-
-def _divergence(diff: DecisionDiff) -> str:
-    if diff.first_divergence is None:
-        return "none: same decisions"
-    pair = diff.pairs[diff.first_divergence]
-    where = f"step {diff.first_divergence + 1}: "
-    if pair.status == "args":
-        return where + f"{pair.a.name} " + "; ".join(f"{c.name} {c.a!r} vs {c.b!r}" for c in pair.changes)
-    if pair.status == "only_a":
-        return where + f"only A: {pair.a.label()}"
-    if pair.status == "only_b":
-        return where + f"only B: {pair.b.label()}"
-    return where + f"{pair.a.label()} vs {pair.b.label()}"
 
 
 def _outcome(outcome: str) -> str:

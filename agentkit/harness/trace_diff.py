@@ -1,0 +1,31 @@
+"""`agentkit trace diff A B`: the decision diff of `agentkit compare`, on any two saved traces.
+
+Two runs of the same task (two models, two settings, two repeats) line up
+decision by decision; the command prints the alignment, the first
+divergence and how each run ended. Without a checker, an outcome is how the
+run ended (answered, guard hit, error), not whether the answer was right.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from agentkit.harness.diff import diff_decisions
+from agentkit.trace import read_trace
+
+
+def run_trace_diff(path_a: Path, path_b: Path) -> int:
+    """Print the diff; exit code 0 when the decisions are the same, 1 when they differ (like `diff`)."""
+    from rich.console import Console
+
+    from agentkit.harness.report_terminal import print_trace_diff
+
+    a, b = read_trace(path_a), read_trace(path_b)
+    diff = diff_decisions(a, b)
+    print_trace_diff(diff, _label(path_a, a), _label(path_b, b), Console())
+    return 0 if diff.identical else 1
+
+
+def _label(path: Path, trace) -> str:
+    start = trace.start
+    return f"{path.name} ({start.model}, {start.agent})" if start else path.name
