@@ -42,8 +42,8 @@ def timeline_svg(timeline: dict[str, list[RequestTiming]], labels: list[str], wi
     end = max((r.start_s + r.total_s for rs in timeline.values() for r in rs), default=1.0) or 1.0
     scale = (width - left - 10) / end
     height = top + lane * len(labels) + 30
-    parts = [f'<svg class="chart" id="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" '
-             f'height="{height}" role="img" aria-label="per-request latency timeline">']
+    parts = [(f'<svg class="chart" id="timeline" xmlns="http://www.w3.org/2000/svg" width="{width}" '
+              f'height="{height}" role="img" aria-label="per-request latency timeline">')]
     for i, label in enumerate(labels):
         y = top + i * lane
         parts.append(f'<text x="4" y="{y + 18}" font-size="12">{escape(label)}</text>')
@@ -72,9 +72,9 @@ def bar_svg(title: str, values: dict[str, float | None], width: int = 420) -> Ma
     top = 24
     height = top + len(values) * (bar + gap) + 4
     biggest = max((v for v in values.values() if v), default=1.0)
-    parts = [f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             f'role="img" aria-label="{escape(title)}"><text x="4" y="15" font-size="13" font-weight="bold">'
-             f'{escape(title)}</text>']
+    parts = [(f'<svg class="chart" xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+              f'role="img" aria-label="{escape(title)}"><text x="4" y="15" font-size="13" font-weight="bold">'
+              f'{escape(title)}</text>')]
     for i, (label, value) in enumerate(values.items()):
         y = top + i * (bar + gap)
         w = (width - left - 60) * (value or 0) / biggest

@@ -28,7 +28,14 @@ from agentkit.harness.diff import Outcome, decision_key, outcome
 from agentkit.harness.metrics import RunMetrics, run_metrics
 from agentkit.suite import Suite, Task, check_answer, check_calls
 from agentkit.tools import ToolBox, example_tools
-from agentkit.trace import FinalAnswer, ModelCall, Trace, Tracer, TraceWriter, read_trace
+from agentkit.trace import (
+    FinalAnswer,
+    ModelCall,
+    Trace,
+    Tracer,
+    TraceWriter,
+    read_trace,
+)
 
 WARMUP_MESSAGE = "Say OK."
 
@@ -86,7 +93,7 @@ def run_task(client: Client, label: str, task: Task, pattern: str, config: Agent
                 run_agent(pattern, client, toolbox, task.prompt, config, Tracer(writer), model_name=label)
             except KeyboardInterrupt:
                 raise
-            except Exception:
+            except Exception:  # noqa: BLE001, S110
                 pass  # the trace holds how it ended (run_end, and an error event with the fix)
     finally:
         shutil.rmtree(workspace, ignore_errors=True)

@@ -11,7 +11,12 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from agentkit.harness.diff import DecisionDiff, diff_decisions
-from agentkit.harness.metrics import PooledMetrics, RequestTiming, changed_between_repeats, pool_metrics
+from agentkit.harness.metrics import (
+    PooledMetrics,
+    RequestTiming,
+    changed_between_repeats,
+    pool_metrics,
+)
 from agentkit.harness.run import TaskRun
 from agentkit.trace.reader import Trace
 

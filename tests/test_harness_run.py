@@ -1,0 +1,120 @@
+"""The harness offline: a suite through the real agents on scripted clients, checked, summarized, reported."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+
+from agentkit.agents.config import AgentConfig
+from agentkit.client.scripted import ScriptedClient, call_turn, text_turn
+from agentkit.client.types import Timings, Turn, Usage
+from agentkit.harness.report_html import render_html
+from agentkit.harness.report_terminal import print_report
+from agentkit.harness.run import run_suite
+from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
+from agentkit.suite import Suite
+from agentkit.trace import read_trace
+
+ROOT = Path(__file__).resolve().parent.parent
+
+SUITE = Suite.model_validate({"name": "mini", "tasks": [
+    {"id": "weather", "prompt": "Weather in Lisbon?", "tools": ["get_weather"],
+     "expect_calls": [[{"name": "get_weather", "arguments": {"city": "Lisbon"}}]],
+     "check": {"kind": "contains", "values": ["34"]}},
+    {"id": "hello", "prompt": "Say hello to Marta.", "tools": ["calculator"], "expect_calls": [],
+     "check": {"kind": "exact", "values": ["Hello, Marta!"]}},
+]})
+
+
+def timed(turn: Turn, start: float, ttft: float, total: float) -> Turn:
+    """A scripted turn with client timings and usage, as a streamed request would have."""
+    return turn.model_copy(update={
+        "timings": Timings(request_start=start, ttft=ttft, gaps=[0.01, 0.02], total=total, decode_tps=80.0,
+                           prefill_tps=400.0),
+        "usage": Usage(prompt_tokens=300, completion_tokens=12, cached_tokens=100)})
+
+
+def dense_client() -> ScriptedClient:
+    return ScriptedClient([timed(call_turn(("get_weather", {"city": "Lisbon"})), 1000.0, 0.4, 0.6),
+                           timed(text_turn("34°C and sunny in Lisbon."), 1001.0, 0.2, 0.5),
+                           timed(text_turn("Hello, Marta!"), 1002.0, 0.3, 0.4)])
+
+
+def moe_client() -> ScriptedClient:
+    return ScriptedClient([timed(call_turn(("get_weather", {"city": "If"})), 2000.0, 0.2, 0.3),
+                           timed(text_turn("It is cold in If."), 2000.5, 0.1, 0.2),
+                           timed(text_turn("Hello, Marta!"), 2001.0, 0.1, 0.2)])
+
+
+@pytest.fixture
+def summary(tmp_path) -> CompareSummary:
+    config = AgentConfig()
+    runs = {"dense": run_suite(dense_client(), "dense", SUITE, config, tmp_path),
+            "moe": run_suite(moe_client(), "moe", SUITE, config, tmp_path)}
+    traces = {r.trace: read_trace(r.trace) for rs in runs.values() for r in rs}
+    setup = RunSetup(suite="mini", pattern="react", thinking=False, repeats=1, agent_config=config.model_dump(),
+                     models={"dense": "d", "moe": "m"}, versions={"mlx": "test"}, seed="none sent")
+    return build_summary(setup, ["dense", "moe"], runs, traces)
+
+
+def test_runs_are_traced_and_checked(summary, tmp_path):
+    assert (tmp_path / "dense" / "weather-r0.jsonl").is_file() and (tmp_path / "moe" / "hello-r0.jsonl").is_file()
+    weather = summary.tasks[0]
+    assert weather.runs["dense"][0].outcome == "success" and weather.runs["dense"][0].calls_ok
+    assert weather.runs["moe"][0].outcome == "failure" and weather.runs["moe"][0].calls_ok is False
+    assert summary.passed == {"dense": 2, "moe": 1}
+    assert summary.diverged == ["weather"]
+    assert weather.diff.pairs[0].changes[0].b == "If"
+
+
+def test_summary_numbers_come_from_the_traces(summary):
+    dense = summary.models["dense"]
+    assert dense.requests == 3 and dense.prompt_tokens == 900 and dense.cached_ratio == pytest.approx(1 / 3)
+    assert dense.ttft_p50_ms == pytest.approx(300)
+    # The timeline puts both tasks on one clock: the third request starts 2 s after the first.
+    assert [round(r.start_s, 1) for r in summary.timeline["dense"]] == [0.0, 1.0, 2.0]
+    assert CompareSummary.model_validate_json(summary.model_dump_json()) == summary
+
+
+def test_terminal_report_shows_divergence_and_outcomes(summary):
+    console = Console(record=True, width=200)
+    print_report(summary, console)
+    text = console.export_text()
+    assert "step 1: get_weather city 'Lisbon' vs 'If'" in text
+    assert "dense: 2/2 right; moe: 1/2 right" in text and "Decisions differ on: weather" in text
+    assert "TTFT p50 / p95 ms" in text
+
+
+def test_html_report_is_self_contained_with_charts(summary):
+    html = render_html(summary)
+    assert html.count("<svg") == 3 and 'id="timeline"' in html
+    assert "step 1: get_weather city &#39;Lisbon&#39; vs &#39;If&#39;" in html
+    # No scripts and nothing fetched: the file opens offline.
+    assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert "https://" not in html
+
+
+def test_a_run_that_fails_is_a_result_not_a_crash(tmp_path):
+    # The script ends before the model answers: the agent's error ends the run, the suite goes on.
+    runs = run_suite(ScriptedClient([call_turn(("get_weather", {"city": "Lisbon"}))]), "m", SUITE, AgentConfig(),
+                     tmp_path)
+    assert [r.outcome for r in runs] == ["error", "error"]
+    assert read_trace(runs[0].trace).end.status == "error"
+
+
+def test_trace_diff_command(tmp_path, summary):
+    def agentkit(*args):
+        return subprocess.run([sys.executable, "-m", "agentkit.cli", *args], capture_output=True, text=True, check=False,
+                              cwd=ROOT, env={"COLUMNS": "160", "PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)})
+    differ = agentkit("trace", "diff", str(tmp_path / "dense" / "weather-r0.jsonl"),
+                      str(tmp_path / "moe" / "weather-r0.jsonl"))
+    assert differ.returncode == 1, differ.stderr
+    assert "first divergence: step 1: get_weather city 'Lisbon' vs 'If'" in differ.stdout
+    same = agentkit("trace", "diff", str(tmp_path / "dense" / "hello-r0.jsonl"), str(tmp_path / "moe" / "hello-r0.jsonl"))
+    assert same.returncode == 0 and "none: same decisions" in same.stdout
+    missing = agentkit("trace", "diff", str(tmp_path / "nope.jsonl"), str(tmp_path / "nope.jsonl"))
+    assert missing.returncode == 2 and "No trace at" in missing.stdout + missing.stderr
