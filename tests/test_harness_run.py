@@ -118,3 +118,21 @@ def test_trace_diff_command(tmp_path, summary):
     assert same.returncode == 0 and "none: same decisions" in same.stdout
     missing = agentkit("trace", "diff", str(tmp_path / "nope.jsonl"), str(tmp_path / "nope.jsonl"))
     assert missing.returncode == 2 and "No trace at" in missing.stdout + missing.stderr
+
+
+def test_repeats_are_pooled_and_changed_decisions_counted(tmp_path):
+    one_task = SUITE.model_copy(update={"tasks": SUITE.tasks[:1]})
+    client = ScriptedClient([timed(call_turn(("get_weather", {"city": "Lisbon"})), 0.0, 0.1, 0.2),
+                             timed(text_turn("34 in Lisbon"), 1.0, 0.1, 0.2),
+                             timed(call_turn(("get_weather", {"city": "Lisboa"})), 2.0, 0.3, 0.4),
+                             timed(text_turn("34 in Lisboa"), 3.0, 0.1, 0.2)])
+    runs = run_suite(client, "m", one_task, AgentConfig(), tmp_path, repeats=2)
+    assert [(r.task, r.repeat) for r in runs] == [("weather", 0), ("weather", 1)]
+    traces = {r.trace: read_trace(r.trace) for r in runs}
+    setup = RunSetup(suite="s", pattern="react", thinking=False, repeats=2, agent_config={}, models={},
+                     versions={}, seed="")
+    summary = build_summary(setup, ["m", "n"], {"m": runs, "n": runs}, traces)
+    row = summary.tasks[0]
+    assert row.changed == {"m": 1, "n": 1} and row.metrics["m"].runs == 2
+    assert summary.passed["m"] == 1  # Lisboa's call is not the expected call
+    assert [round(r.start_s) for r in summary.timeline["m"]] == [0, 1]  # the timeline shows the first repeat only
