@@ -61,7 +61,13 @@ def versions() -> dict[str, str]:
 
 def run_compare(args: argparse.Namespace) -> int:
     from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
 
     from agentkit.client import OpenAIClient
     from agentkit.endpoint import open_endpoint
