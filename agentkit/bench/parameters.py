@@ -147,7 +147,9 @@ def _sizes_from_config(config: dict[str, Any]) -> dict[str, int]:
     from mlx.utils import tree_flatten
     from mlx_lm.utils import _get_classes
 
+    # Quantization changes how weights are stored, not how many there are: build the plain model.
     plain = {key: value for key, value in config.items() if key not in ("quantization", "quantization_config")}
+    # The same model_type -> class lookup mlx_lm's loader uses (a private helper, so pinned to its behaviour).
     model_class, args_class = _get_classes(plain)
     model = model_class(args_class.from_dict(plain))
     return {name: array.size for name, array in tree_flatten(model.parameters())
