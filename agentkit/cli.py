@@ -15,6 +15,10 @@ import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the real import waits until an error is printed (keeps --help fast)
+    from agentkit.errors import AgentkitError
 
 Subcommands = "argparse._SubParsersAction[argparse.ArgumentParser]"
 

@@ -1,20 +1,21 @@
 """The plainest tool-using agent: ask, run the calls, feed results back, repeat.
 
-This is the loop the toy-model evaluation and the first `agentkit compare`
-use. It lets mlx_lm.server parse the tool calls and streams every request so
-it can time it: TTFT is the wait until the first generated piece arrives,
-decode speed is the rate of the pieces after it. The lessons build richer
-loops (ReAct with guards, Reflection, Plan-and-Execute) step by step.
+This is the loop `agentkit toy eval` scores the toy models with. It lets
+mlx_lm.server parse the tool calls and streams every request through the
+kit's client, which times it (TTFT, decode tok/s). The lessons build richer
+loops (ReAct with guards, Reflection, Plan-and-Execute) step by step in
+`agentkit/agents/`.
 """
 
 from __future__ import annotations
 
-import json
 import time
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from agentkit.client import OpenAIClient, Turn
+from agentkit.client.history import assistant_message, tool_message
 from agentkit.endpoint import Endpoint
 from agentkit.tools import ToolBox
 
@@ -35,7 +36,7 @@ class RequestStats(BaseModel):
     prompt_tokens: int = Field(description="Prompt tokens as reported by the server.")
     cached_tokens: int = Field(description="Prompt tokens served from the server's prompt cache.")
     completion_tokens: int = Field(description="Generated tokens as reported by the server.")
-    decode_tps: float | None = Field(description="Text chunks per second after the first one (None if too few).")
+    decode_tps: float | None = Field(description="Decode speed the client measured (None if too few tokens).")
 
 
 class LoopRun(BaseModel):
@@ -51,26 +52,26 @@ class LoopRun(BaseModel):
 def run_loop(endpoint: Endpoint, messages: list[dict], toolbox: ToolBox, tools: list[dict],
              thinking: bool = False, max_steps: int = 6, max_tokens: int = 256) -> LoopRun:
     """Run until the model answers without calling a tool, or max_steps turns."""
-    client = endpoint.openai()
+    client = OpenAIClient(endpoint)
     messages = list(messages)
     run, start = LoopRun(), time.perf_counter()
     for _ in range(max_steps):
-        message, stats = _stream_turn(client, endpoint.model_id, messages, tools, thinking, max_tokens)
-        run.requests.append(stats)
-        calls = message.get("tool_calls") or []
-        if not calls:
-            run.answer = (message.get("content") or "").strip()
+        # preserve_thinking off: the template's default, which is how the toy
+        # models' training conversations were rendered.
+        turn = client.complete(messages, tools or None, thinking=thinking, preserve_thinking=False,
+                               max_tokens=max_tokens)
+        run.requests.append(_stats(turn))
+        if not turn.tool_calls:
+            run.answer = turn.content.strip()
             break
-        # Echo the assistant turn back as the server produced it (reasoning
+        # Echo the assistant turn back as the model wrote it (reasoning
         # included) so the next request's prompt extends this one: cache hits.
-        messages.append(message)
+        messages.append(assistant_message(turn))
         step = []
-        for call in calls:
-            name, arguments = call["function"]["name"], _decode(call["function"]["arguments"])
-            result = toolbox.run(name, arguments) if arguments is not None else None
-            observation = result.content if result else "Error: arguments must be a JSON object."
-            step.append(CallRecord(name=name, arguments=arguments, observation=observation))
-            messages.append({"role": "tool", "tool_call_id": call["id"], "content": observation})
+        for call, call_id in zip(turn.tool_calls, turn.call_ids):
+            observation = toolbox.run(call.name, call.arguments).content
+            step.append(CallRecord(name=call.name, arguments=call.arguments, observation=observation))
+            messages.append(tool_message(call_id, observation))
         run.steps.append(step)
     else:
         run.error = f"no final answer after {max_steps} model turns"
@@ -78,52 +79,9 @@ def run_loop(endpoint: Endpoint, messages: list[dict], toolbox: ToolBox, tools: 
     return run
 
 
-def _stream_turn(client, model: str, messages, tools, thinking, max_tokens) -> tuple[dict, RequestStats]:
-    sent = time.perf_counter()
-    stream = client.chat.completions.create(
-        model=model, messages=messages, tools=tools or None, max_tokens=max_tokens, temperature=0.0,
-        stream=True, stream_options={"include_usage": True},
-        extra_body={"chat_template_kwargs": {"enable_thinking": thinking}})
-    content, reasoning, calls, usage = [], [], [], None
-    first = None
-    text_times: list[float] = []
-    for chunk in stream:
-        usage = chunk.usage or usage
-        if not chunk.choices:
-            continue
-        delta = chunk.choices[0].delta
-        piece = (delta.content or "") + (getattr(delta, "reasoning", None) or "")
-        now = time.perf_counter()
-        if piece or delta.tool_calls:
-            first = first or now
-        if piece:
-            # mlx_lm.server streams text about one token per chunk, but holds a
-            # tool call back and sends it whole: only text chunks time decoding.
-            text_times.append(now)
-        content.append(delta.content or "")
-        reasoning.append(getattr(delta, "reasoning", None) or "")
-        for tc in delta.tool_calls or []:
-            calls.append({"id": tc.id or f"call_{len(calls)}", "type": "function",
-                          "function": {"name": tc.function.name, "arguments": tc.function.arguments or "{}"}})
-    end = time.perf_counter()
-    completion = usage.completion_tokens if usage else 0
-    cached = (getattr(usage, "prompt_tokens_details", None) and usage.prompt_tokens_details.cached_tokens) or 0
-    span = text_times[-1] - text_times[0] if len(text_times) >= 3 else 0.0
-    decode = (len(text_times) - 1) / span if span > 0 else None
-    stats = RequestStats(ttft_s=(first or end) - sent, total_s=end - sent,
-                         prompt_tokens=usage.prompt_tokens if usage else 0, cached_tokens=cached,
-                         completion_tokens=completion, decode_tps=decode)
-    message: dict[str, Any] = {"role": "assistant", "content": "".join(content)}
-    if any(reasoning):
-        message["reasoning_content"] = "".join(reasoning)
-    if calls:
-        message["tool_calls"] = calls
-    return message, stats
-
-
-def _decode(arguments: str) -> dict | None:
-    try:
-        value = json.loads(arguments)
-    except json.JSONDecodeError:
-        return None
-    return value if isinstance(value, dict) else None
+def _stats(turn: Turn) -> RequestStats:
+    usage, timings = turn.usage, turn.timings
+    return RequestStats(ttft_s=timings.ttft if timings.ttft is not None else timings.total, total_s=timings.total,
+                        prompt_tokens=usage.prompt_tokens if usage else 0,
+                        cached_tokens=(usage.cached_tokens or 0) if usage else 0,
+                        completion_tokens=usage.completion_tokens if usage else 0, decode_tps=timings.decode_tps)
