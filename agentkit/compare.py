@@ -42,6 +42,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repeats", type=int, default=1, help="runs of each task per model (default: 1)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write traces, summary.json and report.html here (default: traces in a temp dir)")
+    parser.add_argument("--chip", default=None,
+                        help="Apple chip (e.g. 'M4 Max') to show decode tok/s as a share of its bandwidth "
+                        "ceiling; detected on Apple Silicon Macs")
+
+
+def this_chip() -> str | None:
+    """The Apple chip this Mac runs on ('Apple M4 Max' -> 'M4 Max'), None elsewhere."""
+    import platform
+    import subprocess
+
+    if platform.system() != "Darwin":
+        return None
+    try:
+        brand = subprocess.run(["sysctl", "-n", "machdep.cpu.brand_string"], capture_output=True,
+                               text=True, timeout=5).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return brand.removeprefix("Apple ").strip() or None
+
+
+def decode_ceilings(chip: str | None, models: dict[str, str]) -> dict[str, float]:
+    """Model label -> decode tok/s ceiling on `chip` (bytes read per token vs bandwidth); {} if unknown."""
+    from agentkit.bench.chips import UnknownChipError, chip_bandwidth
+    from agentkit.errors import AgentkitError
+    from agentkit.fit import decode_ceiling
+
+    if not chip:
+        return {}
+    try:
+        _, bandwidth = chip_bandwidth(chip)
+    except UnknownChipError:
+        return {}
+    ceilings = {}
+    for label, model in models.items():
+        try:
+            ceilings[label] = decode_ceiling(model, bandwidth)
+        except (AgentkitError, OSError, ValueError):
+            continue  # a server given by URL with no local files: no config to read
+    return ceilings
 
 
 def versions() -> dict[str, str]:
@@ -110,9 +149,11 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def summarize(suite_name: str, args: argparse.Namespace, config: AgentConfig, runs: dict[str, list[TaskRun]],
               model_ids: dict[str, str], wall: dict[str, float]) -> CompareSummary:
+    chip = getattr(args, "chip", None) or this_chip()
     setup = RunSetup(suite=suite_name, pattern=args.pattern, thinking=config.thinking, repeats=args.repeats,
                      agent_config=config.model_dump(), models=model_ids, versions=versions(),
-                     seed=SEED_NOTE, wall_s=wall)
+                     seed=SEED_NOTE, wall_s=wall, chip=chip,
+                     decode_ceiling_tps=decode_ceilings(chip, {label: label for label in runs}))
     traces = {r.trace: read_trace(r.trace) for rs in runs.values() for r in rs}
     return build_summary(setup, list(runs), runs, traces)
 

@@ -88,6 +88,13 @@ def models_table(summary: CompareSummary) -> Table:
     table.add_row("tasks right", *(f"{summary.passed[label]}/{summary.models[label].runs}" for label in summary.labels))
     table.add_row("model wall s (server incl.)", *(f"{summary.setup.wall_s.get(label, 0):.1f}"
                                                    for label in summary.labels))
+    ceilings = summary.setup.decode_ceiling_tps
+    if ceilings:
+        # Decode is bound by memory bandwidth: how close each model gets to its bound (lesson 17).
+        table.add_row(f"decode vs {summary.setup.chip} ceiling", *(
+            f"{_num(summary.models[label].decode_tps)} / {_num(ceilings[label])} = "
+            f"{(summary.models[label].decode_tps or 0) / ceilings[label]:.1%}" if label in ceilings else "-"
+            for label in summary.labels))
     return table
 
 

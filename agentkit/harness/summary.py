@@ -33,6 +33,9 @@ class RunSetup(BaseModel):
     versions: dict[str, str] = Field(description="Package versions (mlx, mlx-lm, agentkit).")
     seed: str = Field(description="What was done about sampling seeds.")
     wall_s: dict[str, float] = Field(default_factory=dict, description="Seconds per model, server start included.")
+    chip: str | None = Field(default=None, description="Apple chip the ceilings are for, when known.")
+    decode_ceiling_tps: dict[str, float] = Field(
+        default_factory=dict, description="Model label -> decode tok/s ceiling on `chip` (agentkit fit).")
 
 
 class TaskRow(BaseModel):
