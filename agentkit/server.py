@@ -19,7 +19,6 @@ import atexit
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -31,48 +30,13 @@ from pathlib import Path
 
 from agentkit.chat_template import load_chat_template
 from agentkit.doctor import require_backend
-from agentkit.errors import PortInUseError, ServerNotReadyError, ServerStartError
+from agentkit.errors import ServerNotReadyError, ServerStartError
 from agentkit.models import resolve_model
+from agentkit.ports import client_host, free_port, require_free_port  # noqa: F401 (free_port: also imported from here)
 
 # Servers still running, so that `atexit` can stop them if the interpreter
 # exits without leaving the `with` block. The context manager is the normal path.
 _LIVE: set[ManagedServer] = set()
-
-
-def free_port(host: str = "127.0.0.1") -> int:
-    """A port nobody listens on now: bind to port 0 and let the OS pick."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
-
-
-def require_free_port(host: str, port: int) -> None:
-    """Raise `PortInUseError` when something already listens on `port`."""
-    # Something answering a connect is busy for sure; a failing bind catches
-    # listeners on other addresses of the same port.
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.settimeout(0.5)
-        busy = probe.connect_ex((_client_host(host), port)) == 0
-    if not busy:
-        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-            # Same option as the server's own socket, so a port left in
-            # TIME_WAIT by a server that just stopped still counts as free.
-            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            try:
-                sock.bind((host, port))
-            except OSError:
-                busy = True
-    if busy:
-        raise PortInUseError(
-            f"Port {port} on {host} is already in use.",
-            fix=f"pick another with `--port N` (or port=N), leave it out to get a free one, "
-            f"or stop the process using it (`lsof -i :{port}` shows it)",
-        )
-
-
-def _client_host(host: str) -> str:
-    # A server bound to every interface is still reached through loopback.
-    return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
 
 
 class ManagedServer:
@@ -107,7 +71,7 @@ class ManagedServer:
     @property
     def base_url(self) -> str:
         """The OpenAI-compatible root, e.g. `http://127.0.0.1:51234/v1`."""
-        return f"http://{_client_host(self.host)}:{self.port}/v1"
+        return f"http://{client_host(self.host)}:{self.port}/v1"
 
     def __enter__(self) -> ManagedServer:
         self.start()
@@ -129,7 +93,7 @@ class ManagedServer:
         if self.template is not None:
             command += ["--chat-template", load_chat_template(self.template)]
         if self.port is None:
-            self.port = free_port(_client_host(self.host))
+            self.port = free_port(client_host(self.host))
         else:
             require_free_port(self.host, self.port)
         command += ["--port", str(self.port), *self.extra_args]
@@ -244,7 +208,7 @@ class ManagedServer:
 
     def _health_status(self) -> int | None:
         try:
-            with urllib.request.urlopen(f"http://{_client_host(self.host)}:{self.port}/health",
+            with urllib.request.urlopen(f"http://{client_host(self.host)}:{self.port}/health",
                                         timeout=2) as response:
                 return response.status
         except urllib.error.HTTPError as exc:
