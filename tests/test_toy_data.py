@@ -142,3 +142,19 @@ def test_committed_models_were_trained_on_the_current_agent_prompts():
     assert json.loads(card.read_text())["prompts_sha256"] == prompts_sha256(), (
         "a prompt in agentkit/prompts/ changed since the toy models were trained; "
         "retrain them (agentkit toy data && agentkit toy train) or revert the prompt")
+
+
+def test_eval_scores_a_perfect_run_right_and_a_wrong_argument_wrong():
+    from agentkit.simple_loop import CallRecord, LoopRun
+    from agentkit.toy.evaluate import score_task
+
+    task = next(t for t in generate_transcripts(50, "heldout", seed=11) if t.family == "weather_then_convert")
+    names = {s["function"]["name"] for s in task.tools}
+    # Integers written as floats still match: the tool receives the same number.
+    steps = [[CallRecord(name=c.name, arguments={k: float(v) if isinstance(v, int) else v
+                                                 for k, v in c.arguments.items()}, observation="")
+              for c in step] for step in task.gold_steps]
+    answer = task.messages[-1]["content"]
+    assert score_task(task, LoopRun(steps=steps, answer=answer), names) == (2, 2, True, True)
+    steps[0][0].arguments = {"city": "Elsewhere"}
+    assert score_task(task, LoopRun(steps=steps, answer="no idea"), names) == (2, 2, False, False)

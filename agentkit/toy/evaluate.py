@@ -16,7 +16,6 @@ and the same tools, and runs the plain loop against a real server; we score:
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from pydantic import BaseModel
 
 from agentkit.endpoint import open_endpoint
 from agentkit.simple_loop import LoopRun, run_loop
+from agentkit.suite import ExpectedCall, check_calls
 from agentkit.toy.build import HELDOUT_SEED
 from agentkit.toy.corpus import generate_transcripts
 from agentkit.toy.script import Transcript
@@ -56,19 +56,13 @@ def task_prompt(task: Transcript) -> list[dict]:
 
 def score_task(task: Transcript, run: LoopRun, tool_names: set[str]) -> tuple[int, int, bool, bool]:
     """(gold tool turns, valid tool turns, exact calls, answer correct) for one task."""
-    gold = [sorted(_key(c.name, c.arguments) for c in step) for step in task.gold_steps]
-    got = [sorted(_key(c.name, c.arguments) for c in step) for step in run.steps]
+    # The same comparison the compare suites use: per turn, order ignored, 5 == 5.0.
+    gold = [[ExpectedCall(name=c.name, arguments=c.arguments) for c in step] for step in task.gold_steps]
+    exact = check_calls(gold, [[(c.name, c.arguments or {}) for c in step] for step in run.steps])
     valid = sum(1 for step in run.steps[: len(gold)]
                 if step and all(c.name in tool_names and c.arguments is not None for c in step))
     answer_ok = run.answer is not None and all(f.lower() in run.answer.lower() for f in task.answer_facts)
-    return len(gold), valid, got == gold, answer_ok
-
-
-def _key(name: str, arguments: dict | None) -> str:
-    # Numbers compare by value (5 == 5.0), as a tool would receive them.
-    norm = {k: (float(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)
-            for k, v in (arguments or {}).items()}
-    return name + json.dumps(norm, sort_keys=True, ensure_ascii=False)
+    return len(gold), valid, bool(exact), answer_ok
 
 
 def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
