@@ -115,6 +115,7 @@ def run_compare(args: argparse.Namespace) -> int:
     console = Console()
     suite = load_suite(args.suite)
     config = AgentConfig(thinking=args.thinking == "on")
+    # Not removed at the end: the traces and report.html are the result, and the last line prints where.
     out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-compare-"))
     plan = [(args.dense, args.dense_url), (args.moe, args.moe_url)]
     runs: dict[str, list[TaskRun]] = {}

@@ -11,6 +11,10 @@ send one warm-up request (mlx_lm loads the weights in a background thread, so
 the first request is what waits for them), and on the way out terminate the
 whole group, escalating to SIGKILL. Every failure raises an `agentkit.errors`
 exception with the end of the server log in its message.
+
+Without a `log_path`, the log is a temporary file: removed after a clean stop,
+kept when the server failed to start or exited on its own, since the error
+message names it for the reader to open.
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ class ManagedServer:
     """A running `mlx_lm.server` for one model, stopped when the `with` block ends.
 
     After `start()`: `base_url` (for the OpenAI client), `model_id` (the `model`
-    to send in requests), `port`, `log_path` (kept after stop) and `process`.
+    to send in requests), `port`, `log_path` and `process`. A `log_path` you pass
+    is kept after stop; the temporary one is kept only if the server failed.
     """
 
     def __init__(
@@ -67,6 +72,9 @@ class ManagedServer:
         self.model_id: str | None = None
         self.process: subprocess.Popen | None = None
         self._log_file = None
+        self._temporary_log = False
+        self._stopped_by_us = False
+        self._failed = False
 
     @property
     def base_url(self) -> str:
@@ -102,6 +110,7 @@ class ManagedServer:
             fd, name = tempfile.mkstemp(prefix="agentkit-mlx-server-", suffix=".log")
             os.close(fd)
             self.log_path = Path(name)
+            self._temporary_log = True
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         self._log_file = open(self.log_path, "w")
         self.process = subprocess.Popen(
@@ -119,7 +128,9 @@ class ManagedServer:
             deadline = time.monotonic() + self.ready_timeout
             self._wait_for_http(deadline)
             self._warm_up(deadline)
-        except BaseException:
+        except BaseException as exc:
+            # The error message points to the log; a Ctrl-C while waiting names nothing.
+            self._failed = not isinstance(exc, KeyboardInterrupt)
             self.stop()
             raise
 
@@ -131,6 +142,7 @@ class ManagedServer:
         if process is not None and process.returncode is None:
             try:
                 if process.poll() is None:
+                    self._stopped_by_us = True
                     _signal_group(process.pid, signal.SIGTERM)
                     process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
@@ -144,6 +156,10 @@ class ManagedServer:
             self._log_file.close()
             self._log_file = None
         _LIVE.discard(self)
+        # A server that exited without being told to crashed: its log says why.
+        exited_on_its_own = process is not None and not self._stopped_by_us
+        if self._temporary_log and not (self._failed or exited_on_its_own):
+            self.log_path.unlink(missing_ok=True)
 
     def wait(self) -> int:
         """Block until the server process exits; return its exit code."""

@@ -56,15 +56,17 @@ def main() -> int:
     args = parser.parse_args()
 
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-"))
     results = {}
-    for name in args.variants:
-        with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
-            client = OpenAIClient(endpoint, template=args.template)
-            costs = run_conversation(client, toolbox, max_requests=args.turns, **VARIANTS[name])
-        results[name] = costs
-        console.print(cost_table(f"{name} history on {endpoint.label}", costs))
-        console.print()
+    # The file tools work in a scratch folder, removed when the runs are done.
+    with tempfile.TemporaryDirectory(prefix="agentkit-bench-") as workspace:
+        toolbox = example_tools(workspace)
+        for name in args.variants:
+            with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+                client = OpenAIClient(endpoint, template=args.template)
+                costs = run_conversation(client, toolbox, max_requests=args.turns, **VARIANTS[name])
+            results[name] = costs
+            console.print(cost_table(f"{name} history on {endpoint.label}", costs))
+            console.print()
 
     if "kit" in results:
         summary = latency_summary(results["kit"])

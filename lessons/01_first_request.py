@@ -92,7 +92,9 @@ def _stats_line(sent: float, arrivals: list[float]) -> str:
 def step_3_the_kit_client(console: Console, endpoint, template: str | None) -> None:
     console.rule("3. The kit's client times it for you")
     client = OpenAIClient(endpoint, template=template)
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson01-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson01-") as workspace:
+        tools = example_tools(workspace).schemas()
     table = Table(title_justify="left")
     for column in ("prompt", "tokens", "uncached", "TTFT ms", "prefill tok/s", "ITL ms", "decode tok/s"):
         table.add_column(column, justify="right")

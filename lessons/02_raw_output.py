@@ -120,7 +120,9 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson02-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson02-") as workspace:
+        tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
         template = args.template or "the model's own"

@@ -105,7 +105,9 @@ def main() -> int:
     parser.set_defaults(template="hermes")
     args = parser.parse_args()
     console = Console()
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson03-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson03-") as workspace:
+        tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
         step_1_a_real_output(console, OpenAIClient(endpoint, template=args.template), tools)

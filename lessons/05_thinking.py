@@ -129,7 +129,9 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson05-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson05-") as workspace:
+        tools = example_tools(workspace).schemas()
     step_1_prompt_tails(console)  # needs no model: rendered locally
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:

@@ -167,7 +167,9 @@ def main() -> int:
     args = parser.parse_args()
     console = Console()
     step_1_hold_back(console)
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson06-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson06-") as workspace:
+        tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
         client = OpenAIClient(endpoint, template=args.template)

@@ -110,9 +110,10 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson08-"))
     console.print("starting the model server (or connecting to --url)...")
-    with endpoint_from_args(args) as endpoint:
+    # The file tools work in a scratch folder, removed when the lesson ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson08-") as workspace, endpoint_from_args(args) as endpoint:
+        toolbox = example_tools(workspace)
         client = OpenAIClient(endpoint, template=args.template)
         sdk = endpoint.openai(timeout=60)
         step_1_tools_in_the_prompt(console, client, toolbox.schemas())

@@ -92,11 +92,13 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson09-"))
-    console.print("starting the model server (or connecting to --url)...")
-    with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
-        step_1_where_the_prefix_breaks(console, OpenAIClient(endpoint, template=args.template), toolbox)
-    step_2_ten_turns_three_histories(console, args, toolbox)
+    # The file tools work in a scratch folder, removed when the lesson ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson09-") as workspace:
+        toolbox = example_tools(workspace)
+        console.print("starting the model server (or connecting to --url)...")
+        with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+            step_1_where_the_prefix_breaks(console, OpenAIClient(endpoint, template=args.template), toolbox)
+        step_2_ten_turns_three_histories(console, args, toolbox)
     return 0
 
 

@@ -107,12 +107,14 @@ def step_5_sandbox(console: Console, workspace: str) -> None:
 
 def main() -> int:
     console = Console()
-    workspace = tempfile.mkdtemp(prefix="agentkit-lesson10-")
     step_1_schema(console)
     step_2_validation(console)
     step_3_failures_are_observations(console)
-    step_4_toolbox(console, workspace)
-    step_5_sandbox(console, workspace)
+    # A scratch folder for the file tools; removing it removes only the link
+    # that step 5 plants in it, never what the link points to.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson10-") as workspace:
+        step_4_toolbox(console, workspace)
+        step_5_sandbox(console, workspace)
     return 0
 
 

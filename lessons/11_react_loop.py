@@ -91,9 +91,10 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson11-"))
     console.print("starting the model server (or connecting to --url)...")
-    with endpoint_from_args(args) as endpoint:
+    # The file tools work in a scratch folder, removed when the lesson ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson11-") as workspace, endpoint_from_args(args) as endpoint:
+        toolbox = example_tools(workspace)
         client = OpenAIClient(endpoint, template=args.template)
         step_1_the_loop(console, client, toolbox)
         step_2_the_kits_react(console, client, toolbox)

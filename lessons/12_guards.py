@@ -99,14 +99,16 @@ def main() -> int:
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson12-"))
-    step_1_a_model_that_loops(console, toolbox)
-    step_2_broken_calls(console, toolbox)
-    step_3_unknown_tool(console, toolbox)
-    step_4_call_in_reasoning(console, toolbox)
-    console.print("starting the model server (or connecting to --url)...")
-    with endpoint_from_args(args) as endpoint:
-        step_5_limits_on_the_real_model(console, OpenAIClient(endpoint, template=args.template), toolbox)
+    # The file tools work in a scratch folder, removed when the lesson ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson12-") as workspace:
+        toolbox = example_tools(workspace)
+        step_1_a_model_that_loops(console, toolbox)
+        step_2_broken_calls(console, toolbox)
+        step_3_unknown_tool(console, toolbox)
+        step_4_call_in_reasoning(console, toolbox)
+        console.print("starting the model server (or connecting to --url)...")
+        with endpoint_from_args(args) as endpoint:
+            step_5_limits_on_the_real_model(console, OpenAIClient(endpoint, template=args.template), toolbox)
     return 0
 
 

@@ -72,9 +72,10 @@ def main() -> int:
     args = parser.parse_args()
     console = Console()
     config = AgentConfig(thinking=args.thinking == "on", max_tokens=256)
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson14-"))
     console.print("starting the model server (or connecting to --url)...")
-    with endpoint_from_args(args) as endpoint:
+    # The file tools work in a scratch folder, removed when the lesson ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson14-") as workspace, endpoint_from_args(args) as endpoint:
+        toolbox = example_tools(workspace)
         client = OpenAIClient(endpoint, template=args.template)
         result = step_1_the_pattern(console, client, toolbox, config)
         step_2_what_a_step_sees(console, result)

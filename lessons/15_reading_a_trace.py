@@ -88,8 +88,9 @@ def step_4_time_and_tokens(console: Console, trace: Trace) -> None:
 def step_5_replay(console: Console, trace: Trace) -> None:
     console.rule("5. Replay: the recorded turns, through the agent, with no model")
     client = ScriptedClient.from_trace(TRACES / "react_weather_kelvin.jsonl")
-    toolbox = select_tools(example_tools(tempfile.mkdtemp(prefix="agentkit-lesson15-")), ",".join(trace.start.tools))
-    result = react(client, toolbox, trace.start.task, AgentConfig(**trace.start.config))
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson15-") as workspace:
+        toolbox = select_tools(example_tools(workspace), ",".join(trace.start.tools))
+        result = react(client, toolbox, trace.start.task, AgentConfig(**trace.start.config))
     recorded = [message for call in trace.model_calls() for message in call.new_messages]
     sent = client.requests[-1].messages
     console.print(f"answer: {result.answer!r} (recorded: {trace.events[-2].answer!r})", markup=False)
@@ -98,13 +99,15 @@ def step_5_replay(console: Console, trace: Trace) -> None:
 
 def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, trace: Trace) -> None:
     console.rule("6. Does the model still answer as recorded?")
-    folder = Path(tempfile.mkdtemp(prefix="agentkit-lesson15-"))
-    toolbox = select_tools(example_tools(folder), ",".join(trace.start.tools))
-    with endpoint_from_args(args) as endpoint:
-        # RecordingClient saves every turn the real client returns (one JSON line each).
-        recorder = RecordingClient(OpenAIClient(endpoint, template=args.template), folder / "turns.jsonl")
-        result = react(recorder, toolbox, trace.start.task, AgentConfig(**trace.start.config))
-    turns_now = ScriptedClient.load(folder / "turns.jsonl").turns
+    # One scratch folder for the file tools and the recording, removed once it is read back.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson15-") as scratch:
+        folder = Path(scratch)
+        toolbox = select_tools(example_tools(folder), ",".join(trace.start.tools))
+        with endpoint_from_args(args) as endpoint:
+            # RecordingClient saves every turn the real client returns (one JSON line each).
+            recorder = RecordingClient(OpenAIClient(endpoint, template=args.template), folder / "turns.jsonl")
+            result = react(recorder, toolbox, trace.start.task, AgentConfig(**trace.start.config))
+        turns_now = ScriptedClient.load(folder / "turns.jsonl").turns
     for number, (old, new) in enumerate(zip(trace.model_calls(), turns_now), start=1):
         same = (old.turn.content, old.turn.tool_calls) == (new.content, new.tool_calls)
         console.print(f"request {number}: {'same' if same else 'DIFFERENT'} "

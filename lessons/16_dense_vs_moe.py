@@ -92,6 +92,7 @@ def main() -> int:
     parser.add_argument("--out", type=Path, default=None, help="keep traces and report.html here")
     args = parser.parse_args()
     console = Console()
+    # Not removed at the end: the traces and report.html are for the reader to open, and the last line says where.
     out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-lesson16-"))
     summary = step_1_run_both(console, args, out)
     step_2_one_divergence(console, summary)

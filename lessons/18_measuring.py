@@ -44,8 +44,8 @@ def step_1_speed(console: Console, client: OpenAIClient, label: str, server_star
 
 def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None:
     console.rule("2. Ten rounds of an agent conversation (agentkit bench multiturn)")
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson18-"))
-    result = run_multiturn(client, toolbox, rounds=10)
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson18-") as workspace:
+        result = run_multiturn(client, example_tools(workspace), rounds=10)
     console.print(multiturn_table(result, label))
     first, last = result.rounds[0], result.last
     console.print(f"Read the prefilled column: round 1 pays for the whole prompt ({first.uncached_tokens} tokens, "
@@ -58,7 +58,9 @@ def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None
 
 def step_3_thinking(console: Console, client: OpenAIClient, label: str) -> None:
     console.rule("3. Thinking on vs off (agentkit bench thinking)")
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-lesson18-")).schemas()
+    # Only the schemas are needed, so the file tools' workspace can go at once.
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson18-") as workspace:
+        tools = example_tools(workspace).schemas()
     result = run_thinking(client, tools, max_tokens=512)
     console.print(thinking_table(result, label))
     off, on = result.of("trivial", False)[0], result.of("trivial", True)[0]

@@ -8,15 +8,15 @@ from pathlib import Path
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
-def run_lesson(*args: str) -> subprocess.CompletedProcess:
+def run_lesson(*args: str, tmp: Path) -> subprocess.CompletedProcess:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-           "COLUMNS": "200"}
+           "COLUMNS": "200", "TMPDIR": str(tmp)}  # its scratch folders land where the test can check them
     return subprocess.run([sys.executable, *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True,
                           timeout=60, stdin=subprocess.DEVNULL)
 
 
-def test_lesson_10_shows_schema_validation_failures_and_the_sandbox():
-    done = run_lesson("lessons/10_tools_from_functions.py")
+def test_lesson_10_shows_schema_validation_failures_and_the_sandbox(tmp_path):
+    done = run_lesson("lessons/10_tools_from_functions.py", tmp=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert '"name": "tip"' in out and '"enum": [' in out
@@ -24,10 +24,11 @@ def test_lesson_10_shows_schema_validation_failures_and_the_sandbox():
     assert "error_kind=timeout" in out and "ZeroDivisionError" in out
     assert "Error: unknown tool 'tipp'" in out
     assert "leads outside the workspace (through a symlink)" in out and "is an absolute path" in out
+    assert list(tmp_path.glob("agentkit-*")) == []
 
 
-def test_lesson_15_offline_reads_renders_and_replays_the_recorded_traces():
-    done = run_lesson("lessons/15_reading_a_trace.py", "--offline")
+def test_lesson_15_offline_reads_renders_and_replays_the_recorded_traces(tmp_path):
+    done = run_lesson("lessons/15_reading_a_trace.py", "--offline", tmp=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "events: {'run_start': 1, 'model_call':" in out
@@ -36,3 +37,4 @@ def test_lesson_15_offline_reads_renders_and_replays_the_recorded_traces():
     assert "synthesize #1" in out and "in the model:" in out
     assert "message for message: True" in out
     assert "6. Does the model still answer" not in out
+    assert list(tmp_path.glob("agentkit-*")) == []

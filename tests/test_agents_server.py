@@ -5,7 +5,6 @@ tasks each pattern's toy training covers; toy-moe is held to completing the
 pattern with well-formed events, since its answers vary more.
 """
 
-import tempfile
 
 import pytest
 
@@ -37,8 +36,8 @@ def client(request):
 
 
 @pytest.fixture
-def toolbox():
-    return example_tools(tempfile.mkdtemp(prefix="agentkit-agents-server-"))
+def toolbox(tmp_path):
+    return example_tools(tmp_path)
 
 
 @pytest.mark.parametrize("config", MODES, ids=["server-parser", "thinking-raw"])

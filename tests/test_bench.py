@@ -10,7 +10,6 @@ serves warm requests, every concurrency level has its requests.
 from __future__ import annotations
 
 import json
-import tempfile
 from pathlib import Path
 
 import pytest
@@ -96,8 +95,8 @@ def test_speed_without_cache_prefills_every_request(client):
 
 @pytest.mark.server
 @needs_toys
-def test_thinking_on_and_off_for_both_cases(client):
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-test-")).schemas()
+def test_thinking_on_and_off_for_both_cases(client, tmp_path):
+    tools = example_tools(tmp_path).schemas()
     result = run_thinking(client, tools, max_tokens=160)
     assert [(r.case, r.thinking) for r in result.runs] == [(c, t) for c in CASES for t in (False, True)]
     for run in result.runs:
@@ -113,8 +112,8 @@ def test_thinking_on_and_off_for_both_cases(client):
 
 @pytest.mark.server
 @needs_toys
-def test_multiturn_rounds_and_cache(client):
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-test-"))
+def test_multiturn_rounds_and_cache(client, tmp_path):
+    toolbox = example_tools(tmp_path)
     result = run_multiturn(client, toolbox, rounds=4, max_tokens=96)
     assert [r.turn for r in result.rounds] == [1, 2, 3, 4]
     prompts = [r.prompt_tokens for r in result.rounds]

@@ -6,7 +6,6 @@ prompt: the text the client decodes from the server's token ids must be
 byte-identical, and so must the token ids.
 """
 
-import tempfile
 
 import pytest
 
@@ -38,13 +37,13 @@ def greedy_in_process(model, tokenizer, prompt_ids, max_tokens):
 
 
 @pytest.mark.parametrize("name", TOY_MODELS)
-def test_raw_text_is_byte_identical_to_in_process_greedy_generation(name):
+def test_raw_text_is_byte_identical_to_in_process_greedy_generation(name, tmp_path):
     directory = models_dir() / name
     if not directory.is_dir():
         pytest.skip(f"{name} is not in fixtures/models")
     import mlx_lm
 
-    tools = example_tools(tempfile.mkdtemp(prefix="agentkit-raw-test-")).schemas()
+    tools = example_tools(tmp_path).schemas()
     model, tokenizer = mlx_lm.load(str(directory))
     with ManagedServer(name) as server:
         client = OpenAIClient(base_url=server.base_url, model=server.model_id)

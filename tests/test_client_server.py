@@ -4,7 +4,6 @@ One server per module for the ordinary requests (the toy models start in about
 two seconds); the interrupted-stream test kills its own.
 """
 
-import tempfile
 import time
 
 import pytest
@@ -30,8 +29,8 @@ NEVER_STOP = {"logit_bias": {"2": -100}}
 
 
 @pytest.fixture(scope="module")
-def toolbox():
-    return example_tools(tempfile.mkdtemp(prefix="agentkit-client-test-"))
+def toolbox(tmp_path_factory):
+    return example_tools(tmp_path_factory.mktemp("workspace"))
 
 
 @pytest.fixture(scope="module")

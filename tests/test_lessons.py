@@ -36,24 +36,29 @@ def lesson_scripts() -> list[Path]:
     return sorted(LESSONS.glob("[0-9][0-9]_*.py"))
 
 
-def run_lesson(script: Path) -> subprocess.CompletedProcess:
+def run_lesson(script: Path, tmp: Path) -> subprocess.CompletedProcess:
     env = {**os.environ,
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
            # Wide enough that rich never wraps an expected line in two.
-           "COLUMNS": "200"}
+           "COLUMNS": "200",
+           # The lesson's temporary files land where the test can see what it leaves behind.
+           "TMPDIR": str(tmp)}
     return subprocess.run([sys.executable, str(script.relative_to(REPO_ROOT))], cwd=REPO_ROOT, env=env,
                           capture_output=True, text=True, timeout=TIMEOUT_S, stdin=subprocess.DEVNULL)
 
 
 @pytest.mark.server
 @pytest.mark.parametrize("script", lesson_scripts(), ids=lambda path: path.stem)
-def test_lesson_runs_unattended(script: Path):
-    done = run_lesson(script)
+def test_lesson_runs_unattended(script: Path, tmp_path: Path):
+    done = run_lesson(script, tmp_path)
     assert done.returncode == 0, f"{script.name} exited {done.returncode}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     assert len(done.stdout.splitlines()) >= 10, f"{script.name} printed almost nothing:\n{done.stdout}"
     for expected in EXPECTED_OUTPUT.get(script.stem, []):
         assert expected in done.stdout, f"{script.name} did not print {expected!r}:\n{done.stdout[-4000:]}"
+    # Scratch folders and server logs go when the lesson ends; lesson 16 keeps its report for the reader.
+    left = sorted(path.name for path in tmp_path.glob("agentkit-*") if not path.name.startswith("agentkit-lesson16-"))
+    assert left == [], f"{script.name} left temporary files behind: {left}"
 
 
 def test_lessons_were_found():

@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import urllib.request
 from pathlib import Path
@@ -27,6 +28,13 @@ pytestmark = pytest.mark.server
 # Subprocesses run from the repository root, so `python -m agentkit.cli` finds
 # the package whether or not it is installed.
 REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def temporary_files_in_tmp_path(tmp_path, monkeypatch):
+    """Temporary server logs land in tmp_path, where a test can see which ones stay."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # the same for `agentkit serve` in a subprocess
 
 
 def port_open(port: int) -> bool:
@@ -71,6 +79,14 @@ def test_start_answer_stop(tiny_model_dir, tmp_path):
         assert server.log_tail(200).count("POST /v1/chat/completions") == 2
     assert_stopped(server)
     assert "Starting httpd" in log_path.read_text()  # the log outlives the server
+
+
+def test_a_clean_stop_removes_the_temporary_log(tiny_model_dir, tmp_path):
+    with ManagedServer(str(tiny_model_dir)) as server:
+        assert server.log_path.parent == tmp_path
+        assert "Starting httpd" in server.log_tail(200)
+    assert_stopped(server)
+    assert not server.log_path.exists()
 
 
 def test_stops_after_an_exception_inside_with(tiny_model_dir):
@@ -132,6 +148,8 @@ def test_server_that_exits_at_start_reports_code_and_log(tiny_model_dir):
     assert "exited with code 2" in caught.value.message
     assert "unrecognized arguments: --no-such-option" in caught.value.message
     assert server.process.returncode == 2
+    # The message names the log, so the temporary log stays for the reader.
+    assert str(server.log_path) in caught.value.message and server.log_path.exists()
 
 
 def test_ready_timeout_cleans_up(tiny_model_dir):
@@ -141,6 +159,7 @@ def test_ready_timeout_cleans_up(tiny_model_dir):
     assert "0.01 s" in caught.value.message
     assert "ready_timeout" in caught.value.fix
     assert_stopped(server)
+    assert server.log_path.exists()  # its error message names the log too
 
 
 def test_template_file_replaces_the_models_template(tiny_model_dir, tmp_path):
@@ -169,7 +188,7 @@ def test_toy_model_serves(name):
         assert chat(server).usage.completion_tokens >= 1
 
 
-def test_atexit_stops_a_server_left_running(tiny_model_dir):
+def test_atexit_stops_a_server_left_running(tiny_model_dir, tmp_path):
     script = (
         "import sys\nfrom agentkit.server import ManagedServer\n"
         "server = ManagedServer(sys.argv[1])\nserver.start()\n"
@@ -182,6 +201,7 @@ def test_atexit_stops_a_server_left_running(tiny_model_dir):
     port, pid = map(int, done.stdout.split())
     assert not process_alive(pid)
     assert not port_open(port)
+    assert not list(tmp_path.glob("agentkit-mlx-server-*"))  # a clean stop, so no log left
 
 
 def read_lines(stream, lines: queue.Queue) -> None:
@@ -220,6 +240,8 @@ def test_agentkit_serve_prints_url_and_stops_on_ctrl_c(tiny_model_dir):
     assert output[-1] == "stopped\n"
     assert "Traceback" not in "".join(output)
     assert not port_open(port)
+    log = next(line for line in output if line.startswith("log: "))
+    assert not Path(log.removeprefix("log: ").strip()).exists()  # stopped by the user: nothing to read
 
 
 def test_doctor_sees_a_running_server(tiny_model_dir):

@@ -96,15 +96,17 @@ def _run_bench(args: argparse.Namespace, client, server_start: float | None):
         from agentkit.bench.thinking import run_thinking, thinking_table
         from agentkit.tools import example_tools
 
-        tools = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-")).schemas()
+        # Only the schemas are needed, so the file tools' workspace can go at once.
+        with tempfile.TemporaryDirectory(prefix="agentkit-bench-") as workspace:
+            tools = example_tools(workspace).schemas()
         result = run_thinking(client, tools, repeats=args.repeats, max_tokens=args.max_tokens)
         return result, thinking_table(result, label)
     if args.bench == "multiturn":
         from agentkit.bench.multiturn import multiturn_table, run_multiturn
         from agentkit.tools import example_tools
 
-        toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-bench-"))
-        result = run_multiturn(client, toolbox, rounds=args.rounds, history=args.history)
+        with tempfile.TemporaryDirectory(prefix="agentkit-bench-") as workspace:
+            result = run_multiturn(client, example_tools(workspace), rounds=args.rounds, history=args.history)
         return result, multiturn_table(result, label)
     from agentkit.bench.concurrency import concurrency_table, run_concurrency
 

@@ -51,10 +51,11 @@ def run_from_args(args: argparse.Namespace) -> int:
     from agentkit.tools import example_tools
 
     console = Console()
-    toolbox = example_tools(tempfile.mkdtemp(prefix="agentkit-chat-")) if args.tools else None
     thinking = {"on": True, "off": False, None: None}[args.thinking]
     console.print("starting the model server (or connecting to --url)...", style="dim")
-    with endpoint_from_args(args) as endpoint:
+    # The file tools work in a scratch folder, removed when the chat ends.
+    with tempfile.TemporaryDirectory(prefix="agentkit-chat-") as workspace, endpoint_from_args(args) as endpoint:
+        toolbox = example_tools(workspace) if args.tools else None
         client = OpenAIClient(endpoint, template=args.template)
         console.print(f"chatting with {endpoint.label} at {endpoint.base_url}  ({HELP})",
                       style="dim", highlight=False)
