@@ -144,6 +144,28 @@ def test_committed_models_were_trained_on_the_current_agent_prompts():
         "retrain them (agentkit toy data && agentkit toy train) or revert the prompt")
 
 
+def test_committed_models_were_trained_on_the_current_tool_descriptions():
+    """A tool's description is in every system prompt: editing it changes what the toys read."""
+    from agentkit.toy.corpus import tools_sha256
+
+    card = MODELS / "toy-dense" / "data_stats.json"
+    if not card.exists():
+        pytest.skip("toy models not built")
+    assert json.loads(card.read_text())["tools_sha256"] == tools_sha256(), (
+        "a docstring or signature of an example tool (agentkit/tools/) changed since the toy models were "
+        "trained; retrain them (agentkit toy data && agentkit toy train) or revert the change")
+
+
+def test_no_heldout_name_hides_in_the_prompts_or_tool_descriptions():
+    # "Lisbon" was get_weather's example city: one token, in every system prompt,
+    # never a city in training, so the toy could not copy it when asked about Lisbon.
+    from agentkit.toy.entities import heldout_fixed_names
+    from agentkit.toy.words import prompt_words
+
+    leaked = {w for w in prompt_words() if w.lower() in heldout_fixed_names()}
+    assert not leaked, f"held-out names in the kit's prompts or tool descriptions: {sorted(leaked)}"
+
+
 def test_eval_scores_a_perfect_run_right_and_a_wrong_argument_wrong():
     from agentkit.simple_loop import CallRecord, LoopRun
     from agentkit.toy.evaluate import score_task

@@ -8,7 +8,7 @@ each entry of the ``Args:`` section becomes that parameter's description.
         '''Get the current weather for a city.
 
         Args:
-            city: Name of the city, e.g. "Lisbon".
+            city: Name of the city, e.g. "Oslo".
         '''
 
 This is a pure function (text in, parts out) so it can be tested on strings.

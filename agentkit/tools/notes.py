@@ -103,7 +103,7 @@ def make_search_notes(notes_dir: Path | str = DEFAULT_NOTES_DIR) -> Tool:
         """Search the notes by keywords and return the best matching notes with a snippet.
 
         Args:
-            query: Keywords to look for, e.g. "volcano eruption".
+            query: Keywords to look for, e.g. "sourdough starter".
         """
         if not query.strip():
             raise ToolError("query is empty; pass a few keywords.")

@@ -43,12 +43,12 @@ def get_weather(city: str, unit: Literal["celsius", "fahrenheit"] = "celsius") -
     """Get the current weather for a city.
 
     Args:
-        city: Name of the city, e.g. "Lisbon".
+        city: Name of the city, e.g. "Oslo".
         unit: Temperature unit.
     """
     name = " ".join(city.split())
     if not name:
-        raise ToolError("city is empty; pass a city name such as 'Lisbon'.")
+        raise ToolError("city is empty; pass a city name such as 'Oslo'.")
     if len(name) > MAX_CITY_CHARS:
         raise ToolError(f"city is longer than {MAX_CITY_CHARS} characters; pass just the city name.")
     celsius, condition = weather_in_celsius(name)

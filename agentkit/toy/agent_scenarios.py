@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 
 from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools
@@ -27,31 +28,53 @@ def _deg(w: dict) -> str:
 
 # --- Reflection ---------------------------------------------------------------
 
+# Drafts come from the ReAct families themselves, so the critic sees the same
+# tasks, evidence and answers the Reflection agent's first ReAct run produces:
+# one piece of evidence or several (parallel calls, chains).
+_DRAFT_FAMILIES = {"weather_single": 2, "weather_parallel": 2, "calculator": 2, "convert": 1.5,
+                   "weather_then_convert": 1.5, "weather_then_calculate": 1, "files_read": 0.5}
+_NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.])"
+
+
 def _gold_draft(s: TranscriptScript, pools: EntityPools, world: ToyWorld, rng: random.Random):
-    """A correct ReAct answer with its evidence; returns (task, evidence, answer, facts, fixes)."""
-    if rng.random() < 0.5:
-        city = pools.city()
-        task = rng.choice(["What's the weather in {c}?", "How is the weather in {c}?"]).format(c=city)
-        w = observation_json(world.toolbox.run("get_weather", {"city": city}).content)
-        answer = f"It is {_deg(w)} and {w['condition']} in {w['city']}."
-        wrong = str(w["temperature"] + rng.choice([-7, -3, 2, 5, 11]))
-        return task, [json.dumps(w, ensure_ascii=False)], answer, [
-            (answer.replace(f"{w['temperature']}°", f"{wrong}°"),
-             f"The draft says {wrong} but the evidence says {w['temperature']}."),
-            (f"It is {_deg(w)} in {w['city']}.", f"The draft does not mention {w['condition']}."),
-        ]
-    a, b = pools.number(), pools.number()
-    expr = f"{a} {rng.choice(['+', '-', '*'])} {b}"
-    result = world.toolbox.run("calculator", {"expression": expr}).content
-    wrong = str(int(float(result)) + rng.choice([-10, -1, 1, 100]))
-    answer = f"{expr} = {result}."
-    task = rng.choice([f"What is {expr}?", f"Calculate {expr}."])
-    return task, [result], answer, [(f"{expr} = {wrong}.", f"The draft says {wrong} but the evidence says {result}.")]
+    """A correct ReAct run; returns (task, evidence, answer, [(flawed draft, problem), ...])."""
+    from agentkit.toy.scenarios import FAMILIES  # here: scenarios imports this module
+
+    family = rng.choices(list(_DRAFT_FAMILIES), list(_DRAFT_FAMILIES.values()))[0]
+    scenario, _, needed = FAMILIES[family]
+    run = scenario(s.fork(REACT, list(needed)), pools, world, rng)
+    task = next(m["content"] for m in run.messages if m["role"] == "user")
+    evidence = [m["content"] for m in run.messages if m["role"] == "tool"]
+    answer = run.messages[-1]["content"]
+    return task, evidence, answer, _flaws(answer, evidence, run.answer_facts, rng)
+
+
+def _flaws(answer: str, evidence: list[str], facts: list[str], rng: random.Random) -> list[tuple[str, str]]:
+    """Wrong drafts the critic must catch: a number that disagrees with the evidence, a missing fact."""
+    flaws = []
+    seen = " ".join(evidence)
+    numbers = [m for m in re.finditer(_NUMBER, answer) if re.search(rf"(?<![\d.]){re.escape(m.group())}(?![\d.])", seen)]
+    if numbers:
+        m = rng.choice(numbers)
+        right = m.group()
+        if "." in right:
+            head, digit = right[:-1], int(right[-1])
+            wrong = head + str((digit + rng.randint(1, 8)) % 10)
+        else:
+            wrong = str(int(right) + rng.choice([-7, -3, -1, 1, 2, 5, 11, 100]))
+        flaws.append((answer[:m.start()] + wrong + answer[m.end():],
+                      f"The draft says {wrong} but the evidence says {right}."))
+    for fact in facts:
+        for joint in (f" and {fact}", f", {fact}"):
+            if joint in answer and not fact.replace(".", "").lstrip("-").isdigit():
+                flaws.append((answer.replace(joint, "", 1), f"The draft does not mention {fact}."))
+                break
+    return flaws
 
 
 def reflection_critique(s, pools, world, rng) -> list[Transcript]:
     task, evidence, answer, flaws = _gold_draft(s, pools, world, rng)
-    passing = rng.random() < 0.45
+    passing = rng.random() < 0.45 or not flaws
     draft, problem = (answer, None) if passing else rng.choice(flaws)
     verdict = {"verdict": "pass", "problems": []} if passing else {"verdict": "revise", "problems": [problem]}
     critic = s.fork(render_prompt("reflection_critique_system"), [])
@@ -72,6 +95,16 @@ def _stage(t: Transcript, stage: str) -> Transcript:
 
 
 # --- Plan-and-Execute -------------------------------------------------------------
+
+# Two-step arithmetic: the second step names its operation only in words, so
+# the executor must turn "Multiply the result by 3" into "* 3" (one op alone
+# taught the toy to copy the first step's operator instead).
+_FIRST_OPS = [("Add {a} and {b}", "+"), ("Subtract {b} from {a}", "-"), ("Multiply {a} by {b}", "*")]
+_THEN_OPS = [("multiply the result by {c}", "*", "Multiply the result by {c}."),
+             ("add {c} to the result", "+", "Add {c} to the result."),
+             ("subtract {c} from the result", "-", "Subtract {c} from the result."),
+             ("divide the result by {c}", "/", "Divide the result by {c}.")]
+
 
 def _plan_for(pools: EntityPools, world: ToyWorld, rng: random.Random):
     """A task, its plan, and for each step the gold call maker and result writer."""
@@ -125,13 +158,16 @@ def _plan_for(pools: EntityPools, world: ToyWorld, rng: random.Random):
             return f"Copied {src} to {dst}.", [dst]
     else:
         a, b, c = pools.number(), pools.number(), pools.number(2, 30)
-        task = f"Add {a} and {b}, then multiply the result by {c}."
-        steps = [f"Calculate {a} + {b}.", f"Multiply the result by {c}."]
+        (first, op1), (then, op2, step2) = rng.choice(_FIRST_OPS), rng.choice(_THEN_OPS)
+        first, then, step2 = (t.format(a=a, b=b, c=c) for t in (first, then, step2))
+        expr1 = f"{a} {op1} {b}"
+        task = f"{first}, then {then}."
+        steps = [f"Calculate {expr1}.", step2]
         tools = ["calculator"]
         def call(i, done):
-            return ("calculator", {"expression": f"{a} + {b}" if i == 0 else f"{done[0]['r']} * {c}"})
+            return ("calculator", {"expression": expr1 if i == 0 else f"{done[0]['r']} {op2} {c}"})
         def result(i, obs, done):
-            return (f"{a} + {b} = {obs}.", {"r": obs}) if i == 0 else (f"{done[0]['r']} * {c} = {obs}.", {"r": obs})
+            return (f"{expr1} = {obs}.", {"r": obs}) if i == 0 else (f"{done[0]['r']} {op2} {c} = {obs}.", {"r": obs})
         def final(done):
             return f"The result is {done[1]['r']}.", [done[1]["r"]]
     return task, steps, tools, call, result, final

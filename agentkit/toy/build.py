@@ -19,7 +19,7 @@ import numpy as np
 
 from agentkit.toy.architecture import hf_config, parameter_counts
 
-DEFAULT_TRANSCRIPTS = 40000
+DEFAULT_TRANSCRIPTS = 48000
 DEFAULT_VOCAB = 1024
 HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their own pools
 
@@ -29,7 +29,7 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
     """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
     from agentkit.chat_template import load_chat_template
     from agentkit.prompts import prompts_sha256
-    from agentkit.toy.corpus import generate_transcripts, render_corpus
+    from agentkit.toy.corpus import generate_transcripts, render_corpus, tools_sha256
     from agentkit.toy.tokenizer import encode_spans, save_tokenizer, train_tokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -55,7 +55,9 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
              # The exact template bytes the models learn; a test compares them with today's files.
              "template_sha256": {t: hashlib.sha256(load_chat_template(t).encode()).hexdigest()
                                  for t in ("qwen3.6", "hermes")},
-             "prompts_sha256": prompts_sha256()}
+             "prompts_sha256": prompts_sha256(),
+             # Tool descriptions sit in every system prompt: they are training text too.
+             "tools_sha256": tools_sha256()}
     (out_dir / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     return stats
 

@@ -11,6 +11,8 @@ The pipeline, in the order `agentkit toy data` runs it:
 
 from __future__ import annotations
 
+import hashlib
+import json
 import random
 from typing import Iterator
 
@@ -65,6 +67,16 @@ def generate_transcripts(n: int, split: Split, seed: int,
                 yield transcript
     finally:
         world.close()
+
+
+def tools_sha256() -> str:
+    """Digest of the example tools' JSON schemas, exactly as the system prompts show them."""
+    world = ToyWorld()
+    try:
+        schemas = json.dumps(world.toolbox.schemas(), ensure_ascii=False, sort_keys=True)
+    finally:
+        world.close()
+    return hashlib.sha256(schemas.encode("utf-8")).hexdigest()
 
 
 def render_sample(transcript: Transcript, template_name: str, template: str) -> list[TrainingSample]:

@@ -16,6 +16,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from agentkit.toy.words import common_words, prompt_words
+
 Split = Literal["train", "heldout"]
 
 # Real places are split in two: the first half may appear in training, the
@@ -53,11 +55,16 @@ _FILE_STEMS = {
     "train": ["todo", "report", "draft", "budget", "ideas", "agenda", "log",
               "summary", "plan", "recipe", "letter", "inventory", "schedule",
               "journal", "minutes", "checklist"],
-    "heldout": ["memo", "outline", "roster", "invoice", "itinerary", "notes",
+    "heldout": ["memo", "outline", "roster", "invoice", "itinerary", "ledger",
                 "readme", "manifest"],
 }
 _DIRS = {"train": ["docs", "work", "archive", "data", "drafts"],
          "heldout": ["projects", "shared", "inbox"]}
+# Fixed names keep their split even as plain words (see EntityPools.allows).
+_HELDOUT_FIXED = {w.lower() for w in _REAL_CITIES[_SPLIT_AT:] + _TOPICS["heldout"] + _FILE_STEMS["heldout"]
+                  + _DIRS["heldout"]}
+_TRAIN_FIXED = {w.lower() for w in _REAL_CITIES[:_SPLIT_AT] + _TOPICS["train"] + _FILE_STEMS["train"]
+                + _DIRS["train"]}
 
 
 @dataclass(frozen=True)
@@ -69,10 +76,27 @@ class EntityPools:
 
     def city(self) -> str:
         real = _REAL_CITIES[:_SPLIT_AT] if self.split == "train" else _REAL_CITIES[_SPLIT_AT:]
-        # Invented names teach copying; real ones keep the text natural.
-        if self.rng.random() < 0.35:
+        # Invented names teach copying; real ones keep the text natural; plain
+        # words teach copying the tokens the prompts are made of (see words.py).
+        roll = self.rng.random()
+        if roll < 0.3:
             return self.rng.choice(real)
+        if roll < 0.5:
+            return self.word().capitalize()
         return self.invented_name()
+
+    def allows(self, word: str) -> bool:
+        """Whether a plain word may appear in this split: its hash says so and no fixed list says otherwise."""
+        other = _HELDOUT_FIXED if self.split == "train" else _TRAIN_FIXED
+        return name_split(word) == self.split and word.lower() not in other
+
+    def word(self) -> str:
+        """A plain English word or a word of the kit's prompts, from this split's half."""
+        pool = self.rng.choice([common_words(), prompt_words()])
+        while True:
+            word = self.rng.choice(pool)
+            if self.allows(word):
+                return word
 
     def invented_name(self, words: int | None = None) -> str:
         """A pronounceable made-up name from this split's half of the name space."""
@@ -86,23 +110,31 @@ class EntityPools:
     # Fixed lists keep the text natural; invented words (the majority) make the
     # model copy what it reads instead of recalling the few names it knows.
     def topic(self) -> str:
-        if self.rng.random() < 0.3:
+        roll = self.rng.random()
+        if roll < 0.3:
             return self.rng.choice(_TOPICS[self.split])
+        if roll < 0.5:
+            return self.word().lower()
         return self.invented_name().lower()
 
     def file_name(self) -> str:
         roll = self.rng.random()
-        if roll < 0.3:
+        if roll < 0.2:
             stem = self.rng.choice(_FILE_STEMS[self.split])
-        elif roll < 0.6:
+        elif roll < 0.4:
             stem = f"{self.rng.choice(_FILE_STEMS[self.split])}_{self.invented_name(words=1).lower()}"
+        elif roll < 0.7:
+            stem = self.word().lower()
         else:
             stem = self.invented_name(words=1).lower()
         return stem + self.rng.choice([".txt", ".md", ".csv"])
 
     def directory(self) -> str:
-        if self.rng.random() < 0.4:
+        roll = self.rng.random()
+        if roll < 0.3:
             return self.rng.choice(_DIRS[self.split])
+        if roll < 0.6:
+            return self.word().lower()
         return self.invented_name(words=1).lower()
 
     def number(self, low: int = 2, high: int = 999) -> int:
@@ -132,6 +164,11 @@ def name_split(name: str) -> Split:
 def heldout_real_cities() -> list[str]:
     """Real city names the toy models never saw in training."""
     return list(_REAL_CITIES[_SPLIT_AT:])
+
+
+def heldout_fixed_names() -> set[str]:
+    """The fixed held-out names (cities, topics, file stems, folders), lower-cased."""
+    return set(_HELDOUT_FIXED)
 
 
 def training_vocabulary() -> set[str]:

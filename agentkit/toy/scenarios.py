@@ -244,8 +244,8 @@ def _register_agent_families() -> None:
     # Imported here: agent_scenarios needs the helpers above.
     from agentkit.toy.agent_scenarios import plan_execute, reflection_critique
 
-    FAMILIES["reflection"] = (reflection_critique, 2, ())
-    FAMILIES["plan_execute"] = (plan_execute, 1.5, ())
+    FAMILIES["reflection"] = (reflection_critique, 3, ())
+    FAMILIES["plan_execute"] = (plan_execute, 2, ())
 
 
 _register_agent_families()

@@ -15,12 +15,18 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from agentkit.toy import words
 from agentkit.toy.entities import EntityPools
 from agentkit.tools import ToolBox, example_tools
 
 _CONVERSIONS = [("km", "m"), ("m", "cm"), ("mi", "km"), ("km", "mi"), ("ft", "m"), ("in", "cm"),
                 ("kg", "lb"), ("lb", "kg"), ("g", "oz"), ("celsius", "fahrenheit"),
                 ("fahrenheit", "celsius"), ("celsius", "kelvin"), ("l", "ml"), ("gal", "l")]
+# People write units out ("10 miles"); convert_units accepts these and answers
+# with the short name, so the model must learn that "miles" and "mi" agree.
+_FULL_NAMES = {"km": "kilometers", "m": "meters", "cm": "centimeters", "mi": "miles", "ft": "feet",
+               "in": "inches", "kg": "kilograms", "lb": "pounds", "g": "grams", "oz": "ounces",
+               "l": "liters", "ml": "milliliters", "gal": "gallons"}
 _SUBJECTS = ["the meeting", "the delivery", "the review", "the trip", "the launch", "the class"]
 _VERBS = ["moved to", "is set for", "starts on", "was pushed to"]
 _DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
@@ -60,7 +66,13 @@ class ToyWorld:
 
     # --- files -----------------------------------------------------------
     def sentence(self, rng: random.Random, pools: EntityPools) -> str:
-        return f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_VERBS)} {rng.choice(_DAYS)} at {rng.randint(1, 12)} pm."
+        """Text for a file or a note: a schedule line, a short to-do, or a random sentence."""
+        roll = rng.random()
+        if roll < 0.35:
+            return f"{rng.choice(_SUBJECTS).capitalize()} {rng.choice(_VERBS)} {rng.choice(_DAYS)} at {rng.randint(1, 12)} pm."
+        if roll < 0.6:
+            return words.phrase(rng, pools.allows)
+        return words.sentence(rng, pools.allows)
 
     def seed_files(self, rng: random.Random, pools: EntityPools, directory: str) -> list[str]:
         folder = self.workspace / directory
@@ -84,7 +96,9 @@ class ToyWorld:
         topics = {pools.topic() for _ in range(3)} - {topic} | ({topic} if include else set())
         for t in sorted(topics):
             note_id = t.replace(" ", "-")
-            body = f"{t.capitalize()}: {self.sentence(rng, pools)} Remember to check the {pools.invented_name().lower()} list."
+            body = f"{t.capitalize()}: {words.sentence(rng, pools.allows, (8, 22))}"
+            if rng.random() < 0.5:
+                body += " " + words.sentence(rng, pools.allows)
             self._write(self.notes_dir / f"{note_id}.md", f"# {t.capitalize()}\n\n{body}\n")
 
     def best_note(self, observation: str) -> dict[str, Any] | None:
@@ -97,7 +111,7 @@ class ToyWorld:
 
     # --- units -----------------------------------------------------------
     def conversion(self, rng: random.Random, pools: EntityPools) -> tuple[float | int, str, str]:
-        src, dst = rng.choice(_CONVERSIONS)
+        src, dst = (_FULL_NAMES.get(u, u) if rng.random() < 0.4 else u for u in rng.choice(_CONVERSIONS))
         value: float | int = pools.number(1, 500) if rng.random() < 0.6 else pools.decimal()
         return value, src, dst
 
