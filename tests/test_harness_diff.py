@@ -102,3 +102,19 @@ def test_decision_key_tells_repeats_apart():
     same = decision_key(make_trace([("a", {"x": 1})], "A"))
     assert same == decision_key(make_trace([("a", {"x": 1.0})], "a"))
     assert same != decision_key(make_trace([("a", {"x": 2})], "A"))
+
+
+def test_trace_diff_prints_bracketed_citations_as_text():
+    # "[coffee]" is a citation, not rich markup: the first-divergence line must keep it.
+    import io
+
+    from rich.console import Console
+
+    from agentkit.harness.report_terminal import print_trace_diff
+
+    a = make_trace([("search_notes", {"query": "coffee"})], "According to your note [coffee]: roasted.")
+    b = make_trace([("search_notes", {"query": "coffee"})], "According to your note [coffee]: roa e.")
+    out = io.StringIO()
+    print_trace_diff(diff_decisions(a, b), "a", "b", Console(file=out, width=200))
+    line = next(x for x in out.getvalue().splitlines() if x.startswith("first divergence"))
+    assert line.count("[coffee]") == 2, line

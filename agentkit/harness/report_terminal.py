@@ -108,7 +108,7 @@ def print_trace_diff(diff: DecisionDiff, label_a: str, label_b: str, console: Co
         table.add_row(str(i), Text(pair.a.label() if pair.a else ""), Text(STATUS_MARK[pair.status], style=style),
                       Text(pair.b.label() if pair.b else ""))
     console.print(table)
-    console.print(f"first divergence: {describe_divergence(diff)}", highlight=False)
+    console.print(f"first divergence: {describe_divergence(diff)}", highlight=False, markup=False)
     console.print(Text.assemble("outcomes: A ", _outcome_text(diff.outcome_a), ", B ", _outcome_text(diff.outcome_b)))
 
 
