@@ -132,28 +132,29 @@ def test_committed_models_were_trained_on_the_current_templates():
             "retrain them (agentkit toy data && agentkit toy train) or revert the template")
 
 
-def test_committed_models_were_trained_on_the_current_agent_prompts():
-    """The toy models learned the Reflection and Plan-and-Execute prompts word for word."""
+def _current_prompts_sha256() -> str:
     from agentkit.prompts import prompts_sha256
-
-    card = MODELS / "toy-dense" / "data_stats.json"
-    if not card.exists():
-        pytest.skip("toy models not built")
-    assert json.loads(card.read_text())["prompts_sha256"] == prompts_sha256(), (
-        "a prompt in agentkit/prompts/ changed since the toy models were trained; "
-        "retrain them (agentkit toy data && agentkit toy train) or revert the prompt")
+    return prompts_sha256()
 
 
-def test_committed_models_were_trained_on_the_current_tool_descriptions():
-    """A tool's description is in every system prompt: editing it changes what the toys read."""
+def _current_tools_sha256() -> str:
     from agentkit.toy.corpus import tools_sha256
+    return tools_sha256()
 
+
+# The toys learned the agents' prompts word for word, and a tool's description
+# sits in every system prompt: editing either changes what they were trained to read.
+@pytest.mark.parametrize("key, current, what", [
+    ("prompts_sha256", _current_prompts_sha256, "a prompt in agentkit/prompts/"),
+    ("tools_sha256", _current_tools_sha256, "a docstring or signature of an example tool (agentkit/tools/)"),
+])
+def test_committed_models_were_trained_on_the_current_prompts_and_tools(key, current, what):
     card = MODELS / "toy-dense" / "data_stats.json"
     if not card.exists():
         pytest.skip("toy models not built")
-    assert json.loads(card.read_text())["tools_sha256"] == tools_sha256(), (
-        "a docstring or signature of an example tool (agentkit/tools/) changed since the toy models were "
-        "trained; retrain them (agentkit toy data && agentkit toy train) or revert the change")
+    assert json.loads(card.read_text())[key] == current(), (
+        f"{what} changed since the toy models were trained; "
+        "retrain them (agentkit toy data && agentkit toy train) or revert the change")
 
 
 def test_no_heldout_name_hides_in_the_prompts_or_tool_descriptions():
