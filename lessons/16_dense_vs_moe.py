@@ -31,7 +31,7 @@ from agentkit.suite import load_suite
 from agentkit.trace import read_trace
 
 # A single call, parallel calls, a chain on a name the toy models mangle, and a Reflection task.
-TASKS = ["weather-single", "weather-parallel", "hard-name", "reflect-multiply"]
+TASKS = ["weather-single", "weather-parallel", "notes", "reflect-multiply"]
 REPEATS = 2
 
 

@@ -1,8 +1,8 @@
 """The three patterns end to end on the toy models, through a real mlx_lm.server.
 
-One server per model for the module. Correct answers are asserted on the
-tasks each pattern's toy training covers; toy-moe is held to completing the
-pattern with well-formed events, since its answers vary more.
+One server per model for the module; both models must answer each task
+right, with the server's parser and thinking on with the raw parser. (The
+examples' own task lists run in tests/test_examples.py.)
 """
 
 
@@ -52,15 +52,14 @@ def test_each_pattern_completes_on_each_toy_model(client, toolbox, pattern, conf
     assert tracer.events[-1].status == "ok"
     assert "tool_result" in kinds  # every task needs a tool
     if pattern == "reflection":
-        assert "critique" in kinds or "error" in kinds
+        assert "critique" in kinds
     if pattern == "plan":
         assert kinds.count("step_result") >= 1 and "plan" in kinds
     calls = [e for e in tracer.events if e.type == "model_call"]
     assert all(c.turn.usage is not None and c.turn.usage.prompt_tokens > 0 for c in calls)
     if config.parser == "raw":
         assert all(c.turn.raw_text is not None for c in calls)
-    if model == "toy-dense":
-        assert all(fact in result.answer for fact in facts), result.answer
+    assert all(fact in result.answer for fact in facts), (model, result.answer)
 
 
 def test_react_keeps_the_servers_prompt_cache_hot(client, toolbox):

@@ -1,10 +1,9 @@
-"""The four agent examples run unattended on the toy models, each in under a minute, and check their answers."""
+"""The four agent examples run unattended on toy-dense and get every one of their own checks right."""
 
 import os
 import re
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -34,16 +33,15 @@ def run_example(*args: str, timeout: float = 120) -> subprocess.CompletedProcess
 @pytest.mark.skipif(not (models_dir() / "toy-dense").is_dir(), reason="toy-dense is not in fixtures/models")
 @pytest.mark.parametrize("command", EXAMPLES, ids=lambda c: " ".join(c))
 def test_example_runs_unattended_and_gets_answers_right(command):
-    start = time.monotonic()
     done = run_example(*command)
-    elapsed = time.monotonic() - start
     assert done.returncode == 0, done.stderr[-3000:]
     assert "Traceback" not in done.stderr, done.stderr[-3000:]
     right, total = map(int, CHECKED.search(done.stdout).groups())
-    # Tiny models get some tasks wrong; one that gets none right means the agent is broken.
-    assert total >= 3 and right >= 1, done.stdout[-4000:]
+    # Each pattern must complete its example tasks on toy-dense (thinking off, the
+    # examples' default). A miss here after a retrain is a regression of the toys:
+    # compare with the model card's table before changing a task.
+    assert total >= 3 and right == total, done.stdout[-4000:]
     assert "→ " in done.stdout and "answer" in done.stdout  # the live view showed tool calls and answers
-    assert elapsed < 60, f"{command} took {elapsed:.0f} s"
 
 
 @pytest.mark.server

@@ -22,7 +22,7 @@ GOLDEN = json.loads(r'''
         "properties": {
           "city": {
             "type": "string",
-            "description": "Name of the city, e.g. \"Lisbon\"."
+            "description": "Name of the city, e.g. \"Oslo\"."
           },
           "unit": {
             "type": "string",
@@ -98,7 +98,7 @@ GOLDEN = json.loads(r'''
         "properties": {
           "query": {
             "type": "string",
-            "description": "Keywords to look for, e.g. \"volcano eruption\"."
+            "description": "Keywords to look for, e.g. \"sourdough starter\"."
           }
         },
         "required": [

@@ -153,7 +153,7 @@ def test_fahrenheit_is_rounded_consistently():
 def test_empty_city_is_an_error(city):
     result = weather(city)
     assert (result.ok, result.error_kind) == (False, "tool_error")
-    assert result.content == "Error: city is empty; pass a city name such as 'Lisbon'."
+    assert result.content == "Error: city is empty; pass a city name such as 'Oslo'."
 
 
 def test_bad_unit_is_invalid_arguments():
