@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -181,3 +184,14 @@ def test_eval_scores_a_perfect_run_right_and_a_wrong_argument_wrong():
     assert score_task(task, LoopRun(steps=steps, answer=answer), names) == (2, 2, True, True)
     steps[0][0].arguments = {"city": "Elsewhere"}
     assert score_task(task, LoopRun(steps=steps, answer="no idea"), names) == (2, 2, False, False)
+
+
+def test_transcripts_do_not_depend_on_the_hash_seed():
+    # `agentkit toy data --seed N` must give the same corpus on every run: a set
+    # iterated while drawing from rng once made file contents vary with PYTHONHASHSEED.
+    code = ("from agentkit.toy.corpus import generate_transcripts\n"
+            "for t in generate_transcripts(120, 'train', seed=0): print(t.model_dump_json())")
+    root = Path(__file__).resolve().parent.parent
+    outs = [subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
+    assert outs[0] == outs[1]

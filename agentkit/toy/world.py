@@ -79,7 +79,7 @@ class ToyWorld:
         names: set[str] = set()
         while len(names) < rng.randint(2, 4):
             names.add(pools.file_name())
-        for name in names:
+        for name in sorted(names):  # sorted: set order changes with PYTHONHASHSEED, and each text draws from rng
             self._write(folder / name, self.sentence(rng, pools))
         return sorted(names)
 
