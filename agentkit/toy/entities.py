@@ -16,7 +16,7 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
-from agentkit.toy.words import common_words, prompt_words
+from agentkit.toy.words import common_words, pick, prompt_words
 
 Split = Literal["train", "heldout"]
 
@@ -60,11 +60,11 @@ _FILE_STEMS = {
 }
 _DIRS = {"train": ["docs", "work", "archive", "data", "drafts"],
          "heldout": ["projects", "shared", "inbox"]}
+
 # Fixed names keep their split even as plain words (see EntityPools.allows).
-_HELDOUT_FIXED = {w.lower() for w in _REAL_CITIES[_SPLIT_AT:] + _TOPICS["heldout"] + _FILE_STEMS["heldout"]
-                  + _DIRS["heldout"]}
-_TRAIN_FIXED = {w.lower() for w in _REAL_CITIES[:_SPLIT_AT] + _TOPICS["train"] + _FILE_STEMS["train"]
-                + _DIRS["train"]}
+_HELDOUT_FIXED, _TRAIN_FIXED = (
+    {w.lower() for w in cities + _TOPICS[split] + _FILE_STEMS[split] + _DIRS[split]}
+    for split, cities in (("heldout", _REAL_CITIES[_SPLIT_AT:]), ("train", _REAL_CITIES[:_SPLIT_AT])))
 
 
 @dataclass(frozen=True)
@@ -92,11 +92,7 @@ class EntityPools:
 
     def word(self) -> str:
         """A plain English word or a word of the kit's prompts, from this split's half."""
-        pool = self.rng.choice([common_words(), prompt_words()])
-        while True:
-            word = self.rng.choice(pool)
-            if self.allows(word):
-                return word
+        return pick(self.rng, self.rng.choice([common_words(), prompt_words()]), self.allows)
 
     def invented_name(self, words: int | None = None) -> str:
         """A pronounceable made-up name from this split's half of the name space."""

@@ -79,9 +79,9 @@ def common_words() -> tuple[str, ...]:
 
 def phrase(rng: random.Random, allowed) -> str:
     """A short imperative note such as "Buy fresh bread", words filtered by `allowed`."""
-    verb, noun = _pick(rng, VERBS, allowed), _pick(rng, NOUNS, allowed)
-    extra = [_pick(rng, ADJECTIVES, allowed)] if rng.random() < 0.5 else []
-    tail = [rng.choice(_FILLERS[:6]), "the", _pick(rng, NOUNS, allowed)] if rng.random() < 0.4 else []
+    verb, noun = pick(rng, VERBS, allowed), pick(rng, NOUNS, allowed)
+    extra = [pick(rng, ADJECTIVES, allowed)] if rng.random() < 0.5 else []
+    tail = [rng.choice(_FILLERS[:6]), "the", pick(rng, NOUNS, allowed)] if rng.random() < 0.4 else []
     return " ".join([verb.capitalize(), *extra, noun, *tail])
 
 
@@ -95,12 +95,13 @@ def sentence(rng: random.Random, allowed, words: tuple[int, int] = (5, 14)) -> s
         elif roll < 0.38:
             out.append(str(rng.randint(2, 99)))
         else:
-            out.append(_pick(rng, NOUNS if roll < 0.7 else VERBS if roll < 0.85 else ADJECTIVES, allowed))
+            out.append(pick(rng, NOUNS if roll < 0.7 else VERBS if roll < 0.85 else ADJECTIVES, allowed))
     out[0] = out[0].capitalize()
     return " ".join(out) + "."
 
 
-def _pick(rng: random.Random, words: list[str], allowed) -> str:
+def pick(rng: random.Random, words, allowed) -> str:
+    """A random word of `words` that `allowed` accepts (rejection sampling: the pools are small)."""
     while True:
         word = rng.choice(words)
         if allowed(word):
