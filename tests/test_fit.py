@@ -98,7 +98,7 @@ def test_fits_against_the_macos_gpu_budget():
 
 
 def test_toy_models_counted_from_their_safetensors_headers():
-    for name in ("toy-dense", "toy-moe"):
+    for name in ("toy-dense", "toy-moe", "toy-attn"):
         params = fit(name).params
         expected = parameter_counts(name, 1024)
         assert params.source == "safetensors"

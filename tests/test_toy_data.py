@@ -99,14 +99,24 @@ def test_moe_mirrors_the_real_pair_more_total_fewer_active():
     assert moe["ffn_active"] < dense["ffn_active"] < moe["ffn_total"]
 
 
-def test_config_has_both_spellings_mlx_and_transformers_read():
-    cfg = hf_config("toy-moe", vocab_size=1024, eos_token_id=2, pad_token_id=0)
-    assert cfg["num_experts"] == cfg["num_local_experts"] == 8
-    assert cfg["rope_theta"] == cfg["rope_parameters"]["rope_theta"]
-    assert set(ARCHITECTURES) == {"toy-dense", "toy-moe"}
+def test_hybrids_are_configured_like_the_published_qwen36_pair():
+    for name, model_type in (("toy-dense", "qwen3_5"), ("toy-moe", "qwen3_5_moe")):
+        cfg = hf_config(name, vocab_size=1024, eos_token_id=2, pad_token_id=0)
+        text = cfg["text_config"]
+        assert cfg["model_type"] == model_type and text["model_type"] == f"{model_type}_text"
+        # Three Gated DeltaNet layers per full-attention layer, at least two attention layers.
+        kinds = text["layer_types"]
+        assert kinds.count("full_attention") >= 2
+        assert all(kinds[i] == ("full_attention" if i % 4 == 3 else "linear_attention") for i in range(len(kinds)))
+    moe = hf_config("toy-moe", vocab_size=1024, eos_token_id=2, pad_token_id=0)["text_config"]
+    assert moe["shared_expert_intermediate_size"] > 0 and moe["num_experts_per_tok"] < moe["num_experts"]
+    attn = hf_config("toy-attn", vocab_size=1024, eos_token_id=2, pad_token_id=0)
+    # transformers 5 writes rope_parameters, mlx_lm's qwen3 reads rope_theta: both are there.
+    assert attn["rope_theta"] == attn["rope_parameters"]["rope_theta"]
+    assert set(ARCHITECTURES) == {"toy-dense", "toy-moe", "toy-attn"}
 
 
-@pytest.mark.parametrize("name", ["toy-dense", "toy-moe"])
+@pytest.mark.parametrize("name", ["toy-dense", "toy-moe", "toy-attn"])
 def test_committed_models_match_their_recipe(name):
     directory = MODELS / name
     if not directory.is_dir():
@@ -114,13 +124,21 @@ def test_committed_models_match_their_recipe(name):
     config = json.loads((directory / "config.json").read_text())
     assert config["model_type"] == ARCHITECTURES[name]["model_type"]
     weights = json.loads((directory / "model.safetensors.index.json").read_text())
-    # The published per-expert layout, not transformers 5's fused tensors.
+    # The layout Qwen publishes: the language model nested, the MoE's experts fused.
     keys = weights["weight_map"]
+    if name != "toy-attn":
+        assert all(k.startswith("model.language_model.") for k in keys)
     if name == "toy-moe":
-        assert "model.layers.0.mlp.experts.7.gate_proj.weight" in keys
-        assert not any("gate_up_proj" in k for k in keys)
+        assert "model.language_model.layers.0.mlp.experts.gate_up_proj" in keys
+        assert "model.language_model.layers.0.mlp.shared_expert_gate.weight" in keys
     total_mb = sum(p.stat().st_size for p in directory.glob("*.safetensors")) / 1e6
     assert total_mb < 40
+
+
+def test_all_toy_weights_stay_small():
+    sizes = {n: sum(p.stat().st_size for p in (MODELS / n).glob("*.safetensors")) / 1e6 for n in ARCHITECTURES}
+    assert sizes["toy-dense"] + sizes["toy-moe"] <= 60
+    assert sum(sizes.values()) <= 75
 
 
 def test_committed_models_were_trained_on_the_current_templates():
@@ -195,3 +213,18 @@ def test_transcripts_do_not_depend_on_the_hash_seed():
     outs = [subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, text=True, check=True,
                            env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")]
     assert outs[0] == outs[1]
+
+
+def test_evaluation_paraphrases_never_appear_in_training_wordings():
+    from agentkit.toy.wording import PARAPHRASE, TRAIN
+
+    assert set(PARAPHRASE) <= set(TRAIN)
+    for intent, wordings in PARAPHRASE.items():
+        assert not set(wordings) & set(TRAIN[intent]), intent
+    # Every training transcript's request is worded from TRAIN (a sample, both splits of entities).
+    from agentkit.toy.corpus import generate_transcripts
+
+    paraphrases = {w.split("{")[0] for ws in PARAPHRASE.values() for w in ws if not w.startswith("{")}
+    for t in generate_transcripts(300, "train", 7):
+        first_user = next(m["content"] for m in t.messages if m["role"] == "user")
+        assert not any(first_user.startswith(p) for p in paraphrases), first_user

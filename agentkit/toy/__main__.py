@@ -17,11 +17,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--vocab-size", type=int, default=None)
     data.add_argument("--seed", type=int, default=0)
 
-    train = sub.add_parser("train", help="train toy-dense and/or toy-moe (GPU if available)")
+    train = sub.add_parser("train", help="train toy-dense, toy-moe and/or toy-attn (GPU if available)")
     train.add_argument("--data", type=Path, default=Path("build/toy-data"))
     train.add_argument("--out", type=Path, default=None, help="models directory (default: fixtures/models)")
     train.add_argument("--model", choices=list(ARCHITECTURES), action="append",
-                       help="train only this model (repeatable; default: both)")
+                       help="train only this model (repeatable; default: all three)")
     train.add_argument("--steps", type=int, default=None)
     train.add_argument("--batch-size", type=int, default=None)
     train.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")

@@ -17,6 +17,7 @@ import re
 from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools
 from agentkit.toy.script import Transcript, TranscriptScript, observation_json
+from agentkit.toy.wording import ask
 from agentkit.toy.world import ToyWorld
 
 REACT = render_prompt("react_system")
@@ -31,8 +32,9 @@ def _deg(w: dict) -> str:
 # Drafts come from the ReAct families themselves, so the critic sees the same
 # tasks, evidence and answers the Reflection agent's first ReAct run produces:
 # one piece of evidence or several (parallel calls, chains).
-_DRAFT_FAMILIES = {"weather_single": 2, "weather_parallel": 2, "calculator": 2, "convert": 1.5,
-                   "weather_then_convert": 1.5, "weather_then_calculate": 1, "files_read": 0.5}
+_DRAFT_FAMILIES = {"weather_single": 2, "weather_parallel": 2, "calculator": 2.5, "convert": 1.5,
+                   "weather_then_convert": 1.5, "weather_then_calculate": 1.5, "files_read": 0.5,
+                   "notes": 1}
 _NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.])"
 
 
@@ -74,7 +76,7 @@ def _flaws(answer: str, evidence: list[str], facts: list[str], rng: random.Rando
 
 def reflection_critique(s, pools, world, rng) -> list[Transcript]:
     task, evidence, answer, flaws = _gold_draft(s, pools, world, rng)
-    passing = rng.random() < 0.45 or not flaws
+    passing = rng.random() < 0.5 or not flaws
     draft, problem = (answer, None) if passing else rng.choice(flaws)
     verdict = {"verdict": "pass", "problems": []} if passing else {"verdict": "revise", "problems": [problem]}
     critic = s.fork(render_prompt("reflection_critique_system"), [])
@@ -111,7 +113,7 @@ def _plan_for(pools: EntityPools, world: ToyWorld, rng: random.Random):
     kind = rng.randrange(4)
     if kind == 0:
         city, unit = pools.city(), rng.choice(["kelvin", "fahrenheit"])
-        task = rng.choice(["What is the temperature in {c} in {u}?", "How hot is {c} in {u}?"]).format(c=city, u=unit)
+        task = ask(rng, "weather_unit", pools.wording, c=city, t=unit)
         steps = [f"Get the weather in {city}.", f"Convert the temperature from celsius to {unit}."]
         tools = ["get_weather", "convert_units"]
         def call(i, done):
@@ -129,21 +131,27 @@ def _plan_for(pools: EntityPools, world: ToyWorld, rng: random.Random):
             return f"It is {r} {unit} in {w['city']} ({w['temperature']}°C).", [str(r)]
     elif kind == 1:
         a, b = pools.city(), pools.city()
-        task = f"Add up the temperatures of {a} and {b}."
-        steps = [f"Get the weather in {a}.", f"Get the weather in {b}.", "Add the two temperatures."]
+        # "Difference" is a subtraction (first city minus second); the planner must say so.
+        subtract = rng.random() < 0.5
+        task = ask(rng, "weather_diff" if subtract else "weather_sum", pools.wording, a=a, b=b)
+        last = (f"Subtract the temperature of {b} from the temperature of {a}." if subtract
+                else "Add the two temperatures.")
+        op, label = ("-", "difference") if subtract else ("+", "sum")
+        steps = [f"Get the weather in {a}.", f"Get the weather in {b}.", last]
         tools = ["get_weather", "calculator"]
         def call(i, done):
             if i < 2:
                 return ("get_weather", {"city": [a, b][i]})
-            return ("calculator", {"expression": f"{done[0]['w']['temperature']} + {done[1]['w']['temperature']}"})
+            return ("calculator", {"expression": f"{done[0]['w']['temperature']} {op} {done[1]['w']['temperature']}"})
         def result(i, obs, done):
             if i < 2:
                 w = observation_json(obs)
                 return f"{w['city']}: {_deg(w)}, {w['condition']}.", {"w": w}
-            return f"The sum is {obs}.", {"r": obs}
+            return f"The {label} is {obs}.", {"r": obs}
         def final(done):
             wa, wb = done[0]["w"], done[1]["w"]
-            return f"{wa['city']} is {_deg(wa)} and {wb['city']} is {_deg(wb)}; together {done[2]['r']}°C.", [done[2]["r"]]
+            tail = f"the difference is {done[2]['r']}°C" if subtract else f"together {done[2]['r']}°C"
+            return f"{wa['city']} is {_deg(wa)} and {wb['city']} is {_deg(wb)}; {tail}.", [done[2]["r"]]
     elif kind == 2:
         names = world.seed_files(rng, pools, ".")
         src, dst = rng.choice(names), pools.file_name()
@@ -183,7 +191,7 @@ def plan_execute(s, pools, world, rng) -> list[Transcript]:
     planner = s.fork(render_prompt("plan_system"), [])
     planner.user(render_prompt("plan_request", task=task, tools=offered))
     out.append(_stage(planner.answer(json.dumps({"steps": steps}, ensure_ascii=False),
-                                     f"The task needs {len(steps)} steps.", [steps[0]]), "plan"))
+                                     f"The task needs {len(steps)} steps.", steps), "plan"))
     done: list[dict] = []
     for i, step in enumerate(steps):
         executor = s.fork(REACT, offered)

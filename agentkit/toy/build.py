@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from agentkit.toy.architecture import hf_config, parameter_counts
+from agentkit.toy.architecture import hf_config, is_hybrid, parameter_counts
 
 DEFAULT_TRANSCRIPTS = 48000
 DEFAULT_VOCAB = 1024
@@ -74,7 +74,7 @@ def train_and_export(name: str, data_dir: Path, out_dir: Path, train_cfg) -> dic
                     pad_token_id=vocab["<|endoftext|>"])
     model, summary = train(cfg, data_dir / "dataset.npz", train_cfg)
     out_dir.mkdir(parents=True, exist_ok=True)
-    save_weights(published_state_dict(model.state_dict()), out_dir)
+    save_weights(published_state_dict(model.state_dict(), is_hybrid(name)), out_dir)
     save_config(cfg, out_dir)
     for f in (data_dir / "tokenizer").iterdir():
         shutil.copy(f, out_dir / f.name)

@@ -23,6 +23,7 @@ from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools, Split
 from agentkit.toy.scenarios import FAMILIES
 from agentkit.toy.script import Transcript, TranscriptScript
+from agentkit.toy.wording import Wording
 from agentkit.toy.world import ToyWorld
 
 TEMPLATES = ("qwen3.6", "hermes")
@@ -41,11 +42,11 @@ class TrainingSample(BaseModel):
     family: str = Field(description="Scenario family.")
 
 
-def generate_transcripts(n: int, split: Split, seed: int,
-                         families: list[str] | None = None) -> Iterator[Transcript]:
+def generate_transcripts(n: int, split: Split, seed: int, families: list[str] | None = None,
+                         wording: Wording = "train") -> Iterator[Transcript]:
     """Yield gold transcripts for `n` episodes drawn from the scenario families."""
     rng = random.Random(seed)
-    pools = EntityPools(split=split, rng=rng)
+    pools = EntityPools(split=split, rng=rng, wording=wording)
     names = families or list(FAMILIES)
     weights = [FAMILIES[f][1] for f in names]
     world = ToyWorld()

@@ -16,6 +16,8 @@ import random
 from dataclasses import dataclass
 from typing import Literal
 
+from agentkit.toy.wording import Wording
+
 from agentkit.toy.words import common_words, pick, prompt_words
 
 Split = Literal["train", "heldout"]
@@ -73,6 +75,8 @@ class EntityPools:
 
     split: Split
     rng: random.Random
+    wording: Wording = "train"
+    """Which wordings requests use: the training ones, or the paraphrases kept for evaluation."""
 
     def city(self) -> str:
         real = _REAL_CITIES[:_SPLIT_AT] if self.split == "train" else _REAL_CITIES[_SPLIT_AT:]

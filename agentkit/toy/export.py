@@ -1,14 +1,20 @@
-"""Write a trained toy model as a Hugging Face checkpoint that mlx_lm loads directly.
+"""Write a trained toy model as the checkpoint Qwen would publish, so mlx_lm loads it as it loads Qwen3.6.
 
-Two details make this more than `save_pretrained`:
-- transformers 5 keeps MoE experts fused (`experts.gate_up_proj` of shape
-  [E, 2I, H]); Qwen's published checkpoints, and mlx_lm's loader, use one
-  tensor per expert (`experts.{e}.gate_proj.weight`). We write the published
-  layout, so the toy MoE looks like the real one on disk.
-- Weights are float32: on the CPU backend mlx's MoE kernel (GatherMM) only
-  supports float32, and the dense model stays float32 too so the two compare
-  like for like.
-Shards stay under 15 MB so each file travels and diffs comfortably.
+transformers' `save_pretrained` would write what its training classes hold:
+a bare `qwen3_5_text` config and tensors named `model.layers.*`, which
+mlx_lm refuses. A published Qwen3.6 checkpoint instead nests the language
+model: `model.language_model.layers.*`, with the config's `text_config`. We
+write that shape, and every tensor as transformers laid it out (the DeltaNet
+conv1d as [channels, 1, kernel], RMSNorm weights stored as offsets from 1, the
+MoE's experts fused as `experts.gate_up_proj` [experts, 2 x ffn, hidden] and
+`experts.down_proj`), so mlx_lm's own `sanitize` converts the toy exactly as
+it converts the real model.
+
+Weights are float32: on the CPU backend mlx's MoE kernel (GatherMM) only
+supports float32, and the other models stay float32 so they compare like for
+like. Shards stay under 15 MB so each file travels and diffs comfortably, and
+`model.safetensors.index.json` is always written: distributed loading
+(`sharded_load`) opens it even for a single shard.
 """
 
 from __future__ import annotations
@@ -19,24 +25,15 @@ from pathlib import Path
 SHARD_BYTES = 15 * 1024 * 1024
 
 
-def published_state_dict(state: dict) -> dict:
-    """Rename/split tensors into the per-expert layout of Qwen's checkpoints."""
+def published_state_dict(state: dict, hybrid: bool) -> dict:
+    """Tensor names as Qwen publishes them; the output head dropped when tied to the embeddings."""
     out = {}
     for key, tensor in state.items():
         if key == "lm_head.weight":
-            continue  # tied to the embeddings
-        if key.endswith("mlp.experts.gate_up_proj"):
-            prefix = key[: -len("gate_up_proj")]
-            inter = tensor.shape[1] // 2
-            for e in range(tensor.shape[0]):
-                out[f"{prefix}{e}.gate_proj.weight"] = tensor[e, :inter]
-                out[f"{prefix}{e}.up_proj.weight"] = tensor[e, inter:]
-        elif key.endswith("mlp.experts.down_proj"):
-            prefix = key[: -len("down_proj")]
-            for e in range(tensor.shape[0]):
-                out[f"{prefix}{e}.down_proj.weight"] = tensor[e]
-        else:
-            out[key] = tensor
+            continue  # tied: mlx_lm reuses the embedding table
+        if hybrid and key.startswith("model."):
+            key = "model.language_model." + key[len("model."):]
+        out[key] = tensor
     return {k: v.detach().float().contiguous() for k, v in out.items()}
 
 

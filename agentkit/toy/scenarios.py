@@ -16,6 +16,7 @@ from typing import Callable
 
 from agentkit.toy.entities import EntityPools
 from agentkit.toy.script import Transcript, TranscriptScript, observation_json
+from agentkit.toy.wording import ask
 from agentkit.toy.world import ToyWorld
 
 Scenario = Callable[[TranscriptScript, EntityPools, ToyWorld, random.Random], Transcript]
@@ -28,10 +29,9 @@ def _deg(weather: dict) -> str:
 def weather_single(s, pools, world, rng):
     city = pools.city()
     unit = "fahrenheit" if rng.random() < 0.3 else "celsius"
-    ask = rng.choice(["What's the weather in {c}?", "How warm is it in {c} right now?",
-                      "Weather for {c}, please.", "Is it sunny in {c}?",
-                      "Tell me the current weather in {c}.", "what is the weather like in {c}?"])
-    text = ask.format(c=city) + (rng.choice([" In fahrenheit.", " Use fahrenheit."]) if unit == "fahrenheit" else "")
+    text = ask(rng, "weather", pools.wording, c=city)
+    if unit == "fahrenheit":
+        text += rng.choice([" In fahrenheit.", " Use fahrenheit.", " Answer in fahrenheit."])
     s.user(text)
     args = {"city": city} if unit == "celsius" else {"city": city, "unit": unit}
     [obs] = s.call([("get_weather", args)], f"The user wants the weather in {city}. I will call get_weather.")
@@ -78,8 +78,7 @@ def calculator_single(s, pools, world, rng):
 
 def convert_single(s, pools, world, rng):
     value, src, dst = world.conversion(rng, pools)
-    s.user(rng.choice(["Convert {v} {a} to {b}.", "How many {b} is {v} {a}?",
-                       "What is {v} {a} in {b}?"]).format(v=value, a=src, b=dst))
+    s.user(ask(rng, "convert", pools.wording, v=value, a=src, b=dst))
     [obs] = s.call([("convert_units", {"value": value, "from_unit": src, "to_unit": dst})],
                    f"I need to convert {src} to {dst}. I will call convert_units.")
     result = world.conversion_result(obs)
@@ -89,8 +88,7 @@ def convert_single(s, pools, world, rng):
 def weather_then_convert(s, pools, world, rng):
     city = pools.city()
     target = rng.choice(["kelvin", "fahrenheit"])
-    s.user(rng.choice(["What is the temperature in {c} in {t}?", "Give me the temperature of {c} in {t}.",
-                       "How hot is {c} in {t}?"]).format(c=city, t=target))
+    s.user(ask(rng, "weather_unit", pools.wording, c=city, t=target))
     [obs] = s.call([("get_weather", {"city": city})],
                    f"First I need the temperature in {city}, then I convert it to {target}.")
     w = observation_json(obs)
@@ -105,12 +103,17 @@ def weather_then_calculate(s, pools, world, rng):
     a, b = pools.city(), pools.city()
     while b == a:
         b = pools.city()
-    s.user(rng.choice(["What is the temperature in {a} plus the temperature in {b}?",
-                       "Add up the temperatures of {a} and {b}.",
-                       "What do the temperatures in {a} and {b} sum to?"]).format(a=a, b=b))
+    # A sum or a difference: "difference" is a subtraction, a first-named minus second-named.
+    subtract = rng.random() < 0.5
+    s.user(ask(rng, "weather_diff" if subtract else "weather_sum", pools.wording, a=a, b=b))
     obs = s.call([("get_weather", {"city": a}), ("get_weather", {"city": b})],
                  "I need both temperatures first. I will call get_weather twice.")
     wa, wb = (observation_json(o) for o in obs)
+    if subtract:
+        expr = f"{wa['temperature']} - {wb['temperature']}"
+        [diff] = s.call([("calculator", {"expression": expr})], f"Now I subtract them: {expr}.")
+        return s.answer(f"{wa['city']} is {_deg(wa)} and {wb['city']} is {_deg(wb)}; the difference is {diff}°C.",
+                        f"The difference is {diff}.", [diff])
     expr = f"{wa['temperature']} + {wb['temperature']}"
     [total] = s.call([("calculator", {"expression": expr})], f"Now I add them: {expr}.")
     return s.answer(f"{wa['city']} is {_deg(wa)} and {wb['city']} is {_deg(wb)}; together {total}°C.",
@@ -121,8 +124,7 @@ def notes_search(s, pools, world, rng):
     topic = pools.topic()
     hit = rng.random() < 0.8
     world.seed_notes(rng, pools, topic, include=hit)
-    s.user(rng.choice(["What do my notes say about {t}?", "Search my notes for {t}.",
-                       "Find my notes on {t}.", "Do I have notes about {t}?"]).format(t=topic))
+    s.user(ask(rng, "notes", pools.wording, t=topic))
     [obs] = s.call([("search_notes", {"query": topic})], f"I will search the notes for {topic}.")
     best = world.best_note(obs)
     if best is None:
@@ -134,7 +136,7 @@ def notes_search(s, pools, world, rng):
 def files_list(s, pools, world, rng):
     directory = pools.directory()
     names = world.seed_files(rng, pools, directory)
-    s.user(rng.choice(["What files are in {d}?", "List the files in {d}.", "Show me the contents of the {d} folder."]).format(d=directory))
+    s.user(ask(rng, "files_list", pools.wording, d=directory))
     [obs] = s.call([("list_files", {"directory": directory})], f"I will list the files in {directory}.")
     return s.answer(f"{directory} contains: {', '.join(names)}.", "I have the listing.", names)
 
@@ -142,7 +144,7 @@ def files_list(s, pools, world, rng):
 def files_read(s, pools, world, rng):
     names = world.seed_files(rng, pools, ".")
     name = rng.choice(names)
-    s.user(rng.choice(["What does {f} say?", "Read {f} for me.", "Show me {f}."]).format(f=name))
+    s.user(ask(rng, "files_read", pools.wording, f=name))
     [obs] = s.call([("read_file", {"path": name})], f"I will read {name}.")
     return s.answer(f"{name} says: {obs}", "I have the file content.", [obs[:40]])
 
@@ -226,8 +228,8 @@ FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
     "weather_parallel": (weather_parallel, 2, ("get_weather",)),
     "calculator": (calculator_single, 3, ("calculator",)),
     "convert": (convert_single, 2, ("convert_units",)),
-    "weather_then_convert": (weather_then_convert, 2, ("get_weather", "convert_units")),
-    "weather_then_calculate": (weather_then_calculate, 1.5, ("get_weather", "calculator")),
+    "weather_then_convert": (weather_then_convert, 2.5, ("get_weather", "convert_units")),
+    "weather_then_calculate": (weather_then_calculate, 2.5, ("get_weather", "calculator")),
     "notes": (notes_search, 2.5, ("search_notes",)),
     "files_list": (files_list, 1.5, ("list_files",)),
     "files_read": (files_read, 1.5, ("read_file",)),
@@ -244,8 +246,8 @@ def _register_agent_families() -> None:
     # Imported here: agent_scenarios needs the helpers above.
     from agentkit.toy.agent_scenarios import plan_execute, reflection_critique
 
-    FAMILIES["reflection"] = (reflection_critique, 3, ())
-    FAMILIES["plan_execute"] = (plan_execute, 2, ())
+    FAMILIES["reflection"] = (reflection_critique, 4, ())
+    FAMILIES["plan_execute"] = (plan_execute, 2.5, ())
 
 
 _register_agent_families()

@@ -1,8 +1,9 @@
 """Train a toy model on the encoded corpus with PyTorch (GPU when present, else CPU).
 
-Why PyTorch and not MLX: transformers ships the reference Qwen3 and Qwen3-MoE
-modules, so the weights we train are by construction the architecture that
-mlx_lm implements; and the same script runs on an NVIDIA GPU, a Mac (MPS) or a
+Why PyTorch and not MLX: transformers ships the reference Qwen3.5/3.6 modules
+(Gated DeltaNet with a plain-PyTorch chunked scan, gated attention, the MoE with
+its shared expert) and Qwen3's, so the weights we train are by construction the
+architecture that mlx_lm implements; and the same script runs on an NVIDIA GPU, a Mac (MPS) or a
 plain CPU. The loop is a standard next-token loss, counted only on the tokens
 the assistant wrote (the mask from `corpus.py`).
 """
@@ -17,6 +18,11 @@ from typing import Callable
 
 import numpy as np
 
+from agentkit.toy.architecture import training_config
+
+
+_TIMED_STEPS = 40  # steps timed before a time budget fixes the schedule's length
+
 
 @dataclass
 class TrainConfig:
@@ -30,7 +36,8 @@ class TrainConfig:
     weight_decay: float = 0.05
     seed: int = 0
     device: str = "auto"
-    max_seconds: float | None = None  # stop early (keeping the weights) when a time budget runs out
+    max_seconds: float | None = None
+    """A time budget: after a few timed steps the schedule is shortened to fit it (and a hard stop keeps the weights)."""
 
 
 def load_dataset(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -50,10 +57,11 @@ def pick_device(name: str):
     return torch.device("cpu")
 
 
-def build_model(hf_cfg: dict):
+def build_model(text_cfg: dict):
+    """transformers' reference causal LM for a (text) config: Qwen3_5ForCausalLM, Qwen3_5MoeForCausalLM, Qwen3ForCausalLM."""
     from transformers import AutoConfig, AutoModelForCausalLM
 
-    cfg = AutoConfig.for_model(**{k: v for k, v in hf_cfg.items() if k not in ("architectures",)})
+    cfg = AutoConfig.for_model(**{k: v for k, v in text_cfg.items() if k not in ("architectures",)})
     return AutoModelForCausalLM.from_config(cfg)
 
 
@@ -67,37 +75,69 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
     device = pick_device(cfg.device)
     ids, mask, offsets = load_dataset(dataset)
     n = len(offsets) - 1
-    model = build_model(hf_cfg).to(device)
+    text_cfg = training_config(hf_cfg)
+    model = build_model(text_cfg).to(device)
+    # Without a load-balancing loss a small router sends most tokens to a few experts.
+    aux_coef = text_cfg.get("router_aux_loss_coef", 0.0) if "num_experts" in text_cfg else 0.0
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg.weight_decay},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg.lr, betas=(0.9, 0.95))
     use_bf16 = device.type == "cuda"
     log(f"training {hf_cfg['model_type']} on {device} ({n} samples, {cfg.steps} steps)")
-    start, losses = time.time(), []
-    for step in range(cfg.steps):
-        if cfg.max_seconds and time.time() - start > cfg.max_seconds:
+    lengths = np.diff(offsets)
+    start, losses, batches = time.time(), [], []
+    steps = cfg.steps
+    step = 0
+    while step < steps:
+        if cfg.max_seconds and step == _TIMED_STEPS:
+            # Fit the whole cosine schedule into the budget, rather than cut it off at a high learning rate.
+            per_step = (time.time() - start) / step
+            steps = min(steps, max(step + 1, int(cfg.max_seconds / per_step)))
+            log(f"{per_step * 1000:.0f} ms/step: {steps} steps fit in {cfg.max_seconds:.0f}s")
+        if cfg.max_seconds and time.time() - start > cfg.max_seconds * 1.1:
             log(f"time budget of {cfg.max_seconds:.0f}s reached at step {step}; stopping early")
             break
-        lr = cfg.lr * min(1.0, (step + 1) / cfg.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / cfg.steps)))
+        lr = cfg.lr * min(1.0, (step + 1) / cfg.warmup) * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * step / steps)))
         for group in opt.param_groups:
             group["lr"] = lr
-        x, y, attn = _batch(ids, mask, offsets, rng.integers(0, n, cfg.batch_size), cfg.max_len)
+        if not batches:
+            batches = _length_grouped_batches(rng, lengths, cfg.batch_size)
+        x, y, attn = _batch(ids, mask, offsets, batches.pop(), cfg.max_len)
         x, y, attn = (torch.from_numpy(a).to(device) for a in (x, y, attn))
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            logits = model(input_ids=x, attention_mask=attn).logits
+            out = model(input_ids=x, attention_mask=attn, **({"output_router_logits": True} if aux_coef else {}))
+        logits = out.logits
         loss = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1), ignore_index=-100)
+        if aux_coef and out.aux_loss is not None:
+            loss = loss + aux_coef * out.aux_loss.float()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         losses.append(loss.item())
-        if step % 100 == 0 or step == cfg.steps - 1:
+        if step % 100 == 0 or step == steps - 1:
             log(f"step {step:5d}  loss {np.mean(losses[-100:]):.4f}  lr {lr:.2e}  {time.time() - start:6.1f}s")
+        step += 1
     summary = {"device": str(device), "device_name": _device_name(device), "steps": len(losses),
                "batch_size": cfg.batch_size, "seconds": round(time.time() - start, 1),
                "final_loss": round(float(np.mean(losses[-100:])), 4), "samples": n}
     return model.float().cpu().eval(), summary
+
+
+def _length_grouped_batches(rng, lengths: np.ndarray, batch_size: int, group: int = 16) -> list[np.ndarray]:
+    """Random batches of similar-length samples, in random order.
+
+    A batch is padded to its longest sample, and the DeltaNet layers' chunked
+    scan costs time per chunk of 64 positions, so grouping by length cuts the
+    padding without changing which samples are seen: draw group x batch rows
+    at random, sort them by length, cut them into batches, shuffle the batches.
+    """
+    rows = rng.integers(0, len(lengths), batch_size * group)
+    rows = rows[np.argsort(lengths[rows], kind="stable")]
+    batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)]
+    rng.shuffle(batches)
+    return batches
 
 
 def _batch(ids, mask, offsets, rows, max_len):
