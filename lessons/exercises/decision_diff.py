@@ -1,6 +1,7 @@
-"""Exercise for the dense-vs-MoE lesson (lessons/16_dense_vs_moe.md): the decision diff.
+"""Exercise for the dense-vs-MoE lesson: the decision diff.
 
-Copy it out first (`python lessons/exercises/check.py diff --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py diff --init`), then
 after each change run
 
     python lessons/exercises/check.py diff
@@ -47,7 +48,7 @@ def number(v: object) -> object:
 
 def pair_score(a: Decision, b: Decision) -> int:
     """The score of lining up `a` with `b`."""
-    raise NotImplementedError("write pair_score: see '2. The decision diff' in lessons/16_dense_vs_moe.md")
+    raise NotImplementedError("write pair_score: see '2. The decision diff' of the lesson")
 
 
 def pair(a: Decision, b: Decision) -> AlignedPair:

@@ -131,7 +131,8 @@ def tool_error(run: Run) -> str | None:
 
 def max_steps(run: Run) -> str | None:
     if isinstance(run.error, MaxStepsError):
-        return None if len(run.client.requests) == 3 else f"MaxStepsError after {len(run.client.requests)} requests, expected 3"
+        made = len(run.client.requests)
+        return None if made == 3 else f"MaxStepsError after {made} requests, expected 3 (config.max_steps)"
     if problem := extra_request(run):
         return problem + " (config.max_steps is 3: after 3 requests, raise MaxStepsError)"
     return f"expected MaxStepsError after config.max_steps = 3 requests, got {outcome(run)}"
@@ -141,7 +142,8 @@ def repeated_calls(run: Run) -> str | None:
     ran = [e for e in run.tracer.events if e.type == "tool_result"]
     if isinstance(run.error, RepeatedCallError):
         if len(ran) != 2:
-            return f"{len(ran)} calls ran (the trace has {len(ran)} tool_result events), expected 2: the third must not run"
+            return (f"{len(ran)} calls ran (the trace has {len(ran)} tool_result events), expected 2: "
+                    "the third must not run")
         told = run.sent(3)[-1]
         want = render_prompt("guard_repeated_call", name="get_weather", count=2)
         return None if told == {"role": "user", "content": want} else (
@@ -173,7 +175,9 @@ def traced(run: Run) -> str | None:
     options = [r.options for r in run.client.requests]
     wanted = {"thinking": True, "parser": "raw", "max_tokens": 99, "temperature": 0.0}
     bad = [o for o in options if o != wanted]
-    return f"a request went out with {bad[0]}, expected the run's settings {wanted}: AgentModel.ask sends them" if bad else None
+    if bad:
+        return f"a request went out with {bad[0]}, expected the run's settings {wanted}: AgentModel.ask sends them"
+    return None
 
 
 def answer_is(run: Run, want: str) -> str | None:
@@ -211,7 +215,8 @@ REACT_CHECKS = [
                "history.add_assistant(turn) before history.add_tool_result(call_id, result.content)"),
     react_case("parallel calls", [call_turn(PARIS, TOKYO), text_turn("Both cities.")], parallel_calls,
                "every call of the turn runs, in order, before the model is asked again"),
-    react_case("a tool error", [call_turn(("calculator", {"expression": "1 / 0"})), text_turn("Cannot divide by zero.")],
+    react_case("a tool error",
+               [call_turn(("calculator", {"expression": "1 / 0"})), text_turn("Cannot divide by zero.")],
                tool_error, "a failed tool is an observation: send result.content, whatever it says"),
     react_case("max steps", [call_turn(PARIS), call_turn(TOKYO), call_turn(ROME)], max_steps,
                "for step in range(1, config.max_steps + 1), then raise guards.stop(MaxStepsError(...))",

@@ -47,7 +47,8 @@ def diff_case(name: str, a: list[Decision], b: list[Decision], statuses: list[st
                 if row[2] != want:
                     why = WHY.get((want, row[2]), "")
                     return (f"row {number} ({row[0]} | {row[1]}) is {row[2]!r}, expected {want!r}"
-                            + (f": {why}" if why else "") + f"\nall rows: {[s for _, _, s in got]}, expected {statuses}")
+                            + (f": {why}" if why else "")
+                            + f"\nall rows: {[s for _, _, s in got]}, expected {statuses}")
             return f"{len(got)} rows {[s for _, _, s in got]}, expected {len(statuses)}: {statuses}"
         for number, row in enumerate(rows, start=1):
             placed = (row.a is None or row.a in a) and (row.b is None or row.b in b)
@@ -60,7 +61,8 @@ def diff_case(name: str, a: list[Decision], b: list[Decision], statuses: list[st
         order_a = [r.a for r in rows if r.a is not None]
         order_b = [r.b for r in rows if r.b is not None]
         if order_a != a or order_b != b:
-            return "the rows do not keep each run's decisions in order, each once: walk back from the corner, then reverse"
+            return ("the rows do not keep each run's decisions in order, each once: walk back from the corner, "
+                    "then reverse")
         return None
 
     return Check(name, check, hint)
@@ -85,7 +87,8 @@ DIFF_CHECKS = [
     diff_case("an empty run", [], [PARIS, answer("12 °C.")], ["only_b", "only_b"],
               "the first row and column of the table are gaps"),
     diff_case("the loop that repeats", [PARIS, PARIS, PARIS], [PARIS, answer("12 °C.")],
-              ["only_a", "same", "changed"], "walking back from the corner, a tie pairs rather than gaps: the last repeat pairs with the answer"),
+              ["only_a", "same", "changed"],
+              "walking back from the corner, a tie pairs rather than gaps: the last repeat pairs with the answer"),
 ]
 
 

@@ -1,6 +1,7 @@
-"""Exercise for the Plan-and-Execute lesson (lessons/14_plan_execute.md): plan, execute, replan, answer.
+"""Exercise for the Plan-and-Execute lesson: plan, execute, replan, answer.
 
-Copy it out first (`python lessons/exercises/check.py plan --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py plan --init`), then
 after each change run
 
     python lessons/exercises/check.py plan
@@ -44,4 +45,4 @@ def plan_and_execute(client: Client, toolbox: ToolBox, task: str, config: AgentC
     """Plan, execute each step with ReAct, replan after each, synthesize the answer."""
     config, tracer = config or AgentConfig(), tracer or Tracer()
     model = AgentModel(client, config, tracer)  # noqa: F841
-    raise NotImplementedError("write it: see 'The loop' in lessons/14_plan_execute.md")
+    raise NotImplementedError("write it: see 'The loop' of the lesson")

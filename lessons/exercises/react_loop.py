@@ -1,6 +1,7 @@
-"""Exercise for the ReAct lesson (lessons/11_react_loop.md): write the loop itself.
+"""Exercise for the ReAct lesson: write the loop itself.
 
-Copy it out first (`python lessons/exercises/check.py react --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py react --init`), then
 after each change run
 
     python lessons/exercises/check.py react
@@ -38,4 +39,4 @@ def react(client: Client, toolbox: ToolBox, task: str, config: AgentConfig | Non
     model, guards = AgentModel(client, config, tracer), Guards(config, tracer)  # noqa: F841
     history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking)
     history.add_user(task)
-    raise NotImplementedError("write the loop: see '2. The kit's react()' in lessons/11_react_loop.md")
+    raise NotImplementedError("write the loop: see '2. The kit's react()' of the lesson")

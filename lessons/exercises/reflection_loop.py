@@ -1,6 +1,7 @@
-"""Exercise for the Reflection lesson (lessons/13_reflection.md): critique the draft, revise, repeat.
+"""Exercise for the Reflection lesson: critique the draft, revise, repeat.
 
-Copy it out first (`python lessons/exercises/check.py reflection --init`),
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py reflection --init`),
 then after each change run
 
     python lessons/exercises/check.py reflection
@@ -42,4 +43,4 @@ def reflect(client: Client, toolbox: ToolBox, task: str, config: AgentConfig | N
     model = AgentModel(client, config, tracer)  # noqa: F841
     first = react(client, toolbox, task, config, tracer)
     drafts, evidence, critiques = [first.answer], first.observations, []  # noqa: F841
-    raise NotImplementedError("write the critique-and-revise rounds: see 'The loop' in lessons/13_reflection.md")
+    raise NotImplementedError("write the critique-and-revise rounds: see 'The loop' of the lesson")

@@ -1,6 +1,7 @@
-"""Exercise for the guards lesson (lessons/12_guards.md): the repeated-call guard.
+"""Exercise for the guards lesson: the repeated-call guard.
 
-Copy it out first (`python lessons/exercises/check.py guard --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py guard --init`), then
 after each change run
 
     python lessons/exercises/check.py guard
@@ -38,7 +39,7 @@ class RepeatedCallGuard:
 
     def before_call(self, call: ToolCall) -> None:
         """Count the call; raise RepeatedCallError if the model was already told not to make it again."""
-        raise NotImplementedError("write before_call: see '1. A loop' in lessons/12_guards.md")
+        raise NotImplementedError("write before_call: see '1. A loop' of the lesson")
 
     def after_calls(self) -> None:
         """Raise ModelMistake when a call of this turn reached max_repeats."""

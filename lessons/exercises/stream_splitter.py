@@ -1,6 +1,7 @@
-"""Exercise for the streaming lesson (lessons/06_streaming.md): split an output as it streams in.
+"""Exercise for the streaming lesson: split an output as it streams in.
 
-Copy it out first (`python lessons/exercises/check.py stream --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py stream --init`), then
 after each change run
 
     python lessons/exercises/check.py stream
@@ -53,7 +54,7 @@ class StreamSplitter:
 
     def feed(self, chunk: str) -> list[tuple[str, str]]:
         """Consume the next chunk; return the events that are safe to emit now."""
-        raise NotImplementedError("write feed: see '1. Hold back a possible tag prefix' in lessons/06_streaming.md")
+        raise NotImplementedError("write feed: see '1. Hold back a possible tag prefix' of the lesson")
 
     def close(self) -> list[tuple[str, str]]:
         """The output ended: return the last events (the held-back text, which was no tag)."""

@@ -1,6 +1,7 @@
-"""Exercise for the thinking lesson (lessons/05_thinking.md): split the reasoning off an output.
+"""Exercise for the thinking lesson: split the reasoning off an output.
 
-Copy it out first (`python lessons/exercises/check.py think --init`), then
+`python lessons/exercises/check.py --list` names the lesson's file. Copy it
+out first (`python lessons/exercises/check.py think --init`), then
 after each change run
 
     python lessons/exercises/check.py think
@@ -26,4 +27,4 @@ CALL_OPEN = "<tool_call>"
 
 def split_think(text: str, opened: bool) -> tuple[str | None, str]:
     """(reasoning, answer) of one output."""
-    raise NotImplementedError("write split_think: see '2. Splitting it off' in lessons/05_thinking.md")
+    raise NotImplementedError("write split_think: see '2. Splitting it off' of the lesson")
