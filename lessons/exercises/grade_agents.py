@@ -24,7 +24,7 @@ from agentkit.parsing import message_for_model
 from agentkit.prompts import render_prompt
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import Tracer
-from grading import Check
+from grading import CaseFailure, Check
 
 TASK = "What is the weather in Paris?"
 PARIS, TOKYO, ROME = (("get_weather", {"city": city}) for city in ("Paris", "Tokyo", "Rome"))
@@ -73,7 +73,10 @@ def observation(name: str, arguments: dict) -> str:
 def tool_results_after_step(run: Run, request: int) -> list[dict]:
     """The tool messages that follow the last assistant turn in request `request`."""
     messages = run.sent(request)
-    last = max(i for i, m in enumerate(messages) if m["role"] == "assistant")
+    last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
+    if last is None:
+        raise CaseFailure(f"request {request} sent {[m['role'] for m in messages]}, with no assistant turn: the "
+                          "assistant turn goes into the history before its results (history.add_assistant(turn))")
     return [m for m in messages[last + 1 :] if m["role"] == "tool"]
 
 

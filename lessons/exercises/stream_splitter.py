@@ -18,7 +18,9 @@ safe to show now, as `(kind, text)` events, kind one of:
 
 - Tags: in content, <think> opens the reasoning and <tool_call> opens a call;
   in the reasoning, only </think> counts (it goes back to content); in a
-  call, only </tool_call>. Tags themselves are never emitted.
+  call, only </tool_call>. Tags themselves are never emitted. (The kit
+  also holds back a call written inside the reasoning until it knows
+  whether the think block closes; this exercise leaves that out.)
 - Emit everything up to the last "<" that could still begin the tag that
   counts in the current state; hold back that "<" and what follows, and
   decide when the next chunk comes. At close() it was no tag: emit it.
