@@ -2,12 +2,12 @@
 
     python lessons/04_xml_dialect.py                  # starts mlx_lm.server on toy-dense (qwen3.6 template)
     python lessons/04_xml_dialect.py --model toy-moe
-    python lessons/exercises/check.py xml             # the exercise this lesson sets
+    python lessons/exercises/check.py xml --init      # the exercise this lesson sets
 
 Four steps: a real XML call and how its text became typed arguments; the
 conversion rules side by side with mlx-lm's; crafted outputs with the drift
 real Qwen models produce, read by mlx_lm.server (replayed) and by agentkit;
-and how far your own parser in lessons/exercises/xml_parser.py has come.
+and how far your own parser (your copy of lessons/exercises/xml_parser.py) has come.
 """
 
 from __future__ import annotations
@@ -148,18 +148,11 @@ def step_3_drift(console: Console, tools: list[dict]) -> None:
 
 
 def step_4_your_parser(console: Console) -> None:
-    console.rule("4. Your parser: lessons/exercises/xml_parser.py")
-    try:
-        yours = check.learner_parser(check.EXERCISES["xml"][0], XML_TOOLS)
-        passed = sum(check.run_case(yours, case) is None for case in XML_CASES)
-        console.print(f"your parser: {passed}/{len(XML_CASES)} cases pass", markup=False)
-    except SystemExit as problem:  # the learner's file does not import
-        console.print(f"your parser: {problem}", markup=False)
-    kit = check.solution_parser(XML_TOOLS)
-    passed = sum(check.run_case(kit, case) is None for case in XML_CASES)
-    console.print(f"agentkit's parser: {passed}/{len(XML_CASES)} cases pass", markup=False)
-    console.print("Next: follow lessons/04_xml_dialect.md, then run `python lessons/exercises/check.py xml`.",
-                  markup=False)
+    console.rule("4. Your parser: your copy of lessons/exercises/xml_parser.py")
+    console.print(f"your parser: {check.learner_progress('xml')}", markup=False)
+    console.print(f"agentkit's parser: {check.passing('xml', check.EXERCISES['xml'].solution())}", markup=False)
+    console.print("Next: `python lessons/exercises/check.py xml --init`, follow lessons/04_xml_dialect.md, then run "
+                  "`python lessons/exercises/check.py xml`.", markup=False)
 
 
 def main() -> int:

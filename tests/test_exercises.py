@@ -1,13 +1,19 @@
-"""The check command: it passes a correct parser, and names exactly the cases a parser gets wrong.
+"""The exercises and their check command: each stub fails with a hint, a right answer passes, a wrong one is named.
 
-Run as the learner runs it (`python lessons/exercises/check.py ...`), in a
-subprocess. No server: the cases are strings.
+Learners work on copies (`check.py NAME --init`), so nothing here depends on
+what they write. The reference solutions and the plausible wrong ones are in
+tests/exercise_solutions/. Most tests call `check.main` in-process (the
+graders need no server: the agents run on `ScriptedClient`); the command line
+itself (`--list`, `--init`, the default copy, a broken file) runs in a
+subprocess, on a copy of lessons/exercises/ so the learner's own copies are
+never touched.
 """
 
 from __future__ import annotations
 
 import os
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,40 +22,172 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = REPO_ROOT / "lessons" / "exercises"
-CASE_COUNTS = {"hermes": 16, "xml": 18}
+SOLUTIONS = Path(__file__).resolve().parent / "exercise_solutions"
+sys.path.insert(0, str(EXERCISES))
+import check  # noqa: E402  (lessons/exercises/check.py)
+
+CASE_COUNTS = {"hermes": 16, "xml": 18, "think": 9, "stream": 10, "react": 8, "guard": 8, "reflection": 6,
+               "plan": 6, "diff": 8}
+RIGHT = {"think": "think_split.py", "stream": "stream_splitter.py", "react": "react_loop.py",
+         "guard": "repeat_guard.py", "reflection": "reflection_loop.py", "plan": "plan_execute.py",
+         "diff": "decision_diff.py"}
+# A plausible mistake per exercise, the case that catches it, and words the report must say about it.
+WRONG = {
+    "think": ("think_keeps_newline.py", "the prompt opened <think>",
+              "got '\\n\\nHello! How can I help?': it keeps the whitespace around it"),
+    "stream": ("stream_leaks_tag_prefix.py", "a tag cut between chunks",
+               "'<tool_' may be the start of a tag; hold it back until the next chunk decides"),
+    "react": ("react_first_call_only.py", "parallel calls",
+              "expected 2 observations in step 1, got 1: did you run every tool call in the reply?"),
+    "guard": ("repeat_guard_key_order.py", "key order does not matter",
+              "the model was told nothing, expected after request 2: 'You called convert_units with the same "
+              "arguments 2 times"),
+    "reflection": ("reflection_json_loads.py", "a critique in a code fence",
+                   "raised JSONDecodeError: Expecting value: line 1 column 1 (char 0) the reply wraps the JSON in a "
+                   "sentence and a code fence"),
+    "plan": ("plan_ignores_replan.py", "plan, execute, replan, synthesize",
+             "the executor must run the replanned step"),
+    "diff": ("diff_names_only.py", "one argument changed",
+             "is 'same', expected 'args': the two calls share a tool and not their arguments: compare the arguments "
+             "too, not only the tool names"),
+}
 
 
-def check(*args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ,
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])),
-           "COLUMNS": "250"}
-    return subprocess.run([sys.executable, "lessons/exercises/check.py", *args], cwd=REPO_ROOT, env=env,
-                          capture_output=True, text=True, timeout=60)
+def grade(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setenv("COLUMNS", "250")
+    code = check.main(list(args))
+    out = capsys.readouterr()
+    return code, out.out, out.err
 
 
-def results(stdout: str) -> dict[str, str]:
-    """{case name: "pass" | "FAIL"} from the report table."""
-    rows = re.findall(r"│\s*\d+\s*│\s*(.+?)\s*│\s*(pass|FAIL)\s*│", stdout)
-    return dict(rows)
+def rows(stdout: str) -> dict[str, tuple[str, str]]:
+    """{case name: (pass | FAIL, what the report says about it, wrapped lines joined)} from the report table."""
+    found: dict[str, tuple[str, str]] = {}
+    for block in re.split(r"^[├└].*$", stdout, flags=re.M):
+        cells: list[list[str]] = []
+        for line in block.splitlines():
+            if line.startswith("│"):
+                cells.append([cell.strip() for cell in line.strip("│").split("│")])
+        if cells and cells[0][0].isdigit() and len(cells[0]) == 4:
+            name = " ".join(c[1] for c in cells if c[1])
+            detail = " ".join(" ".join(c[3] for c in cells if c[3]).split())
+            found[name] = (cells[0][2], detail)
+    return found
 
 
-@pytest.mark.parametrize("exercise", sorted(CASE_COUNTS))
-def test_the_kits_parser_passes_every_case(exercise):
-    done = check(exercise, "--solution")
-    total = CASE_COUNTS[exercise]
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert f"{total}/{total} cases pass" in done.stdout
-    assert set(results(done.stdout).values()) == {"pass"} and len(results(done.stdout)) == total
+def test_every_exercise_is_counted_here():
+    assert list(check.EXERCISES) == list(CASE_COUNTS)
+    assert {name: len(e.checks) for name, e in check.EXERCISES.items()} == CASE_COUNTS
 
 
-@pytest.mark.parametrize("exercise", sorted(CASE_COUNTS))
-def test_the_untouched_stubs_fail_every_case(exercise):
-    done = check(exercise)
-    total = CASE_COUNTS[exercise]
-    assert done.returncode == 1, done.stdout + done.stderr
-    assert f"0/{total} cases pass" in done.stdout
-    assert "NotImplementedError" in done.stdout and "hint:" in done.stdout
-    assert set(results(done.stdout).values()) == {"FAIL"} and len(results(done.stdout)) == total
+@pytest.mark.parametrize("name", list(CASE_COUNTS))
+def test_the_untouched_stub_fails_every_case_with_a_hint(name, capsys, monkeypatch):
+    code, out, _ = grade(capsys, monkeypatch, name, "--file", str(EXERCISES / check.EXERCISES[name].stub))
+    total = CASE_COUNTS[name]
+    assert code == 1, out
+    assert f"0/{total} cases pass" in out
+    found = rows(out)
+    assert len(found) == total and {result for result, _ in found.values()} == {"FAIL"}
+    assert all("NotImplementedError" in detail and "hint:" in detail for _, detail in found.values()), found
+
+
+@pytest.mark.parametrize("name", list(RIGHT))
+def test_a_correct_solution_passes_every_case(name, capsys, monkeypatch):
+    code, out, _ = grade(capsys, monkeypatch, name, "--file", str(SOLUTIONS / RIGHT[name]))
+    total = CASE_COUNTS[name]
+    assert code == 0, out
+    assert f"{total}/{total} cases pass" in out
+    assert {result for result, _ in rows(out).values()} == {"pass"}
+
+
+@pytest.mark.parametrize("name", list(WRONG))
+def test_a_plausible_wrong_solution_fails_with_what_is_wrong(name, capsys, monkeypatch):
+    file, case, words = WRONG[name]
+    code, out, _ = grade(capsys, monkeypatch, name, "--file", str(SOLUTIONS / file))
+    assert code == 1
+    result, detail = rows(out)[case]
+    assert result == "FAIL"
+    assert " ".join(words.split()) in detail, detail
+
+
+@pytest.mark.parametrize("name", [name for name, e in check.EXERCISES.items() if e.solution is not None])
+def test_the_kits_own_code_passes_every_case(name, capsys, monkeypatch):
+    code, out, _ = grade(capsys, monkeypatch, name, "--solution")
+    total = CASE_COUNTS[name]
+    assert code == 0, out
+    assert f"{total}/{total} cases pass" in out and {r for r, _ in rows(out).values()} == {"pass"}
+
+
+def test_solution_says_so_when_the_kit_has_no_function_of_that_shape(capsys, monkeypatch):
+    code, _, err = grade(capsys, monkeypatch, "stream", "--solution")
+    assert code == 2 and "lessons/06_streaming.md" in err
+
+
+# -- the command line, on a copy of lessons/exercises/ --------------------------------------
+
+
+def run(script: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
+    env = {**os.environ, "COLUMNS": "250",
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")]))}
+    return subprocess.run([sys.executable, str(script), *args], cwd=cwd, env=env, capture_output=True, text=True,
+                          timeout=120)
+
+
+@pytest.fixture
+def exercises(tmp_path) -> Path:
+    """A copy of lessons/exercises/ without anyone's work in it."""
+    copy = tmp_path / "exercises"
+    shutil.copytree(EXERCISES, copy, ignore=shutil.ignore_patterns("work", "__pycache__"))
+    return copy
+
+
+def test_list_prints_one_exercise_per_line_name_first(exercises):
+    done = run(exercises / "check.py", "--list", cwd=exercises)
+    assert done.returncode == 0
+    lines = done.stdout.splitlines()
+    assert [line.split()[0] for line in lines] == list(CASE_COUNTS)
+    assert "lesson 05 (05_thinking.md)" in lines[2] and "lesson 16 (16_dense_vs_moe.md)" in lines[-1]
+
+
+def test_init_copies_the_stub_out_grades_the_copy_and_never_overwrites_it(exercises):
+    script = exercises / "check.py"
+    started = run(script, "think", cwd=exercises)
+    assert started.returncode == 2
+    assert "No copy of the think exercise" in started.stderr and "check.py think --init" in started.stderr
+
+    assert run(script, "think", "--init", cwd=exercises).returncode == 0
+    work = exercises / "work" / "think_split.py"
+    assert work.read_text() == (exercises / "think_split.py").read_text()
+    assert "0/9 cases pass" in run(script, "think", cwd=exercises).stdout
+
+    shutil.copyfile(SOLUTIONS / "think_split.py", work)  # the learner solves it in their copy
+    graded = run(script, "think", cwd=exercises)
+    assert graded.returncode == 0 and "9/9 cases pass" in graded.stdout
+    again = run(script, "think", "--init", cwd=exercises)
+    assert again.returncode == 2 and "already exists" in again.stderr
+    assert work.read_text() == (SOLUTIONS / "think_split.py").read_text()
+    assert "raise NotImplementedError" in (exercises / "think_split.py").read_text()  # the stub is untouched
+
+
+def test_init_into_a_folder_of_your_choice(exercises, tmp_path):
+    done = run(exercises / "check.py", "react", "--init", str(tmp_path / "my_work"), cwd=tmp_path)
+    assert done.returncode == 0 and f"--file {tmp_path / 'my_work' / 'react_loop.py'}" in done.stdout
+    graded = run(exercises / "check.py", "react", "--file", "my_work/react_loop.py", cwd=tmp_path)
+    assert graded.returncode == 1 and "0/8 cases pass" in graded.stdout
+
+
+def test_a_broken_file_and_a_missing_function_are_explained(exercises, tmp_path):
+    broken = tmp_path / "broken.py"
+    broken.write_text("def parse_tool_calls(text:\n")
+    done = run(exercises / "check.py", "xml", "--file", str(broken), cwd=tmp_path)
+    assert done.returncode == 1 and "does not import" in done.stderr and "SyntaxError" in done.stderr
+    empty = tmp_path / "empty.py"
+    empty.write_text("x = 1\n")
+    done = run(exercises / "check.py", "guard", "--file", str(empty), cwd=tmp_path)
+    assert done.returncode == 1 and "defines no RepeatedCallGuard" in done.stderr
+
+
+# -- the parser exercises: what the lessons' own code gets, and the strictness of the cases ----
 
 
 def lesson_code(lesson: str, stub: str) -> str:
@@ -64,56 +202,61 @@ def lesson_code(lesson: str, stub: str) -> str:
     return "\n\n".join([prelude, *given, *blocks])
 
 
-def test_the_lesson_03_code_passes_the_happy_path_and_leaves_the_recoveries(tmp_path):
+def failing(out: str) -> set[str]:
+    return {name for name, (result, _) in rows(out).items() if result == "FAIL"}
+
+
+def test_the_lesson_03_code_passes_the_happy_path_and_leaves_the_recoveries(tmp_path, capsys, monkeypatch):
     # The code lesson 03 shows, typed into the exercise file, must run, and the
     # check must point at exactly the cases the lesson leaves to the learner.
     learner = tmp_path / "hermes_parser.py"
     learner.write_text(lesson_code("03_hermes_parser.md", "hermes_parser.py"))
-    done = check("hermes", "--file", str(learner))
-    assert done.returncode == 1
-    failing = {name for name, result in results(done.stdout).items() if result == "FAIL"}
-    assert failing == {
+    code, out, _ = grade(capsys, monkeypatch, "hermes", "--file", str(learner))
+    assert code == 1
+    assert failing(out) == {
         "arguments as a string", '"parameters" instead of "arguments"', "Python literal",
         "cut off by max_tokens", "a call, then one cut off", "arguments not an object", "no function name",
     }
-    assert "9/16 cases pass" in done.stdout
-    assert "raised KeyError: 'name'" in done.stdout  # a crash is reported as the case's result
+    assert "9/16 cases pass" in out
+    assert "raised KeyError: 'name'" in out  # a crash is reported as the case's result
 
 
-def test_the_lesson_04_code_passes_the_happy_path_and_leaves_the_types_and_the_drift(tmp_path):
+def test_the_lesson_04_code_passes_the_happy_path_and_leaves_the_types_and_the_drift(tmp_path, capsys, monkeypatch):
     learner = tmp_path / "xml_parser.py"
     learner.write_text(lesson_code("04_xml_dialect.md", "xml_parser.py"))
-    done = check("xml", "--file", str(learner))
-    assert done.returncode == 1
-    passing = {name for name, result in results(done.stdout).items() if result == "pass"}
+    code, out, _ = grade(capsys, monkeypatch, "xml", "--file", str(learner))
+    assert code == 1
+    passing = {name for name, (result, _) in rows(out).items() if result == "pass"}
     assert passing == {"well-formed", "a string that looks like a number", "enum member", "multi-line value",
                        "parallel calls", "value that does not fit the schema"}
-    assert "6/18 cases pass" in done.stdout
+    assert "6/18 cases pass" in out
 
 
-def test_a_parser_that_never_returns_fails_its_cases_instead_of_hanging(tmp_path):
+def test_the_lesson_05_code_leaves_only_the_call_in_an_unclosed_think(tmp_path, capsys, monkeypatch):
+    learner = tmp_path / "think_split.py"
+    learner.write_text(lesson_code("05_thinking.md", "think_split.py"))
+    code, out, _ = grade(capsys, monkeypatch, "think", "--file", str(learner))
+    assert code == 1 and failing(out) == {"a call inside a think that never closes"}
+
+
+def test_a_parser_that_never_returns_fails_its_cases_instead_of_hanging(tmp_path, capsys, monkeypatch):
     learner = tmp_path / "loops.py"
     learner.write_text("def parse_tool_calls(text):\n    while '<tool_call>' in text:\n        pass\n"
                        "    return [], []\n")
-    done = check("hermes", "--file", str(learner), "--seconds", "0.2")
-    assert done.returncode == 1
-    assert "took longer than 0.2 s" in done.stdout
-    assert results(done.stdout)["JSON outside <tool_call>"] == "pass"  # no tag, no loop, and nothing to find
+    code, out, _ = grade(capsys, monkeypatch, "hermes", "--file", str(learner), "--seconds", "0.2")
+    assert code == 1
+    assert "took longer than 0.2 s" in out
+    assert rows(out)["JSON outside <tool_call>"][0] == "pass"  # no tag, no loop, and nothing to find
 
 
-def test_a_wrong_return_shape_and_a_broken_file_are_explained(tmp_path):
+def test_a_wrong_return_shape_is_explained(tmp_path, capsys, monkeypatch):
     shape = tmp_path / "shape.py"
     shape.write_text("def parse_tool_calls(text, tools):\n    return []\n")
-    done = check("xml", "--file", str(shape))
-    assert done.returncode == 1 and "expected a tuple (calls, codes) of two lists" in done.stdout
-
-    broken = tmp_path / "broken.py"
-    broken.write_text("def parse_tool_calls(text:\n")
-    done = check("xml", "--file", str(broken))
-    assert done.returncode == 1 and "does not import" in done.stderr and "SyntaxError" in done.stderr
+    code, out, _ = grade(capsys, monkeypatch, "xml", "--file", str(shape))
+    assert code == 1 and "expected a tuple (calls, codes) of two lists" in out
 
 
-def test_types_are_compared_strictly(tmp_path):
+def test_types_are_compared_strictly(tmp_path, capsys, monkeypatch):
     # "3" for an integer parameter, or 3.0 for 3, is a different value to a tool.
     learner = tmp_path / "strings.py"
     learner.write_text(
@@ -124,7 +267,7 @@ def test_types_are_compared_strictly(tmp_path):
         "        args = dict(re.findall(r'<parameter=(\\w+)>\\n(.*?)\\n</parameter>', block[1], re.S))\n"
         "        calls.append({'name': block[0], 'arguments': args})\n"
         "    return calls, []\n")
-    outcome = results(check("xml", "--file", str(learner)).stdout)
-    assert outcome["well-formed"] == "pass"
-    assert outcome["integer and boolean by schema"] == "FAIL"
-    assert outcome["number by schema"] == "FAIL"
+    outcome = rows(grade(capsys, monkeypatch, "xml", "--file", str(learner))[1])
+    assert outcome["well-formed"][0] == "pass"
+    assert outcome["integer and boolean by schema"][0] == "FAIL"
+    assert outcome["number by schema"][0] == "FAIL"

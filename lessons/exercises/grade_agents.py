@@ -1,0 +1,240 @@
+"""The graders of the ReAct loop and the repeated-call guard, run on scripted models.
+
+Every case is a script of model turns replayed by agentkit's `ScriptedClient`
+(it raises `ScriptExhaustedError` when the agent asks once more than the
+script holds), against the kit's example tools in a scratch folder. The
+checks read what the agent sent back (`client.requests`), what it returned,
+and what it raised, and say which rule a difference breaks.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from types import SimpleNamespace
+from typing import Any
+
+from agentkit.agents import AgentConfig, MaxStepsError, ModelMistake, RepeatedCallError
+from agentkit.client.scripted import ScriptedClient, ScriptExhaustedError, call_turn, raw_turn, text_turn
+from agentkit.client.types import Turn
+from agentkit.errors import AgentkitError
+from agentkit.parsing import message_for_model
+from agentkit.prompts import render_prompt
+from agentkit.tools import ToolBox, example_tools
+from agentkit.trace import Tracer
+from grading import CaseFailure, Check
+
+TASK = "What is the weather in Paris?"
+PARIS, TOKYO, ROME = (("get_weather", {"city": city}) for city in ("Paris", "Tokyo", "Rome"))
+
+
+@dataclass
+class Run:
+    """What one scripted run of the learner's agent did."""
+
+    client: ScriptedClient
+    tracer: Tracer
+    toolbox: ToolBox
+    result: Any = None
+    error: Exception | None = None
+    observations: list[str] = field(default_factory=list)
+
+    def sent(self, request: int) -> list[dict]:
+        """The messages of request `request` (1-based)."""
+        return self.client.requests[request - 1].messages
+
+
+def run_agent(agent: Callable, turns: list[Turn], config: AgentConfig, task: str = TASK) -> Run:
+    """Run `agent(client, toolbox, task, config, tracer)` on a script; keep what it returned or raised."""
+    with tempfile.TemporaryDirectory(prefix="agentkit-exercise-") as workspace:
+        toolbox = example_tools(workspace)
+        run = Run(ScriptedClient(turns), Tracer(), toolbox)
+        try:
+            run.result = agent(run.client, toolbox, task, config, run.tracer)
+        except (AgentkitError, ModelMistake) as error:  # a stop, a PlanError, an extra request
+            run.error = error
+    return run
+
+
+def extra_request(run: Run) -> str | None:
+    """The usual message when the agent asked the model more often than the script expects."""
+    if isinstance(run.error, ScriptExhaustedError):
+        return f"an extra request: {run.error.message}"
+    return None
+
+
+def observation(name: str, arguments: dict) -> str:
+    with tempfile.TemporaryDirectory() as workspace:
+        return example_tools(workspace).run(name, arguments).content
+
+
+def tool_results_after_step(run: Run, request: int) -> list[dict]:
+    """The tool messages that follow the last assistant turn in request `request`."""
+    messages = run.sent(request)
+    last = max((i for i, m in enumerate(messages) if m["role"] == "assistant"), default=None)
+    if last is None:
+        raise CaseFailure(f"request {request} sent {[m['role'] for m in messages]}, with no assistant turn: the "
+                          "assistant turn goes into the history before its results (history.add_assistant(turn))")
+    return [m for m in messages[last + 1 :] if m["role"] == "tool"]
+
+
+# -- ReAct -------------------------------------------------------------------------------
+
+
+def react_case(name: str, turns: list[Turn], check: Callable[[Run], str | None], hint: str,
+               config: AgentConfig | None = None) -> Check:
+    return Check(name, lambda module: check(run_agent(module.react, turns, config or AgentConfig())), hint)
+
+
+def answers_at_once(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    system, user = {"role": "system", "content": render_prompt("react_system")}, {"role": "user", "content": TASK}
+    if run.sent(1)[:2] != [system, user]:
+        return f"request 1 sent {short_roles(run.sent(1))}; expected the react_system prompt, then the task"
+    if run.client.requests[0].tools != run.toolbox.schemas():
+        return "request 1 did not send the toolbox's schemas: History(..., tools=toolbox.schemas())"
+    return answer_is(run, "Hello!")
+
+
+def one_call(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    roles = [m["role"] for m in run.sent(2)]
+    if roles != ["system", "user", "assistant", "tool"]:
+        return (f"request 2 sent {roles}; expected system, user, assistant, tool: the assistant turn goes into "
+                "the history before its results, or the model never sees that it asked")
+    return answer_is(run, "12 °C in Paris.") or observations_are(run, [observation(*PARIS)])
+
+
+def parallel_calls(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    results = tool_results_after_step(run, 2)
+    ids = run.client.turns[0].call_ids
+    if len(results) != 2:
+        return (f"expected 2 observations in step 1, got {len(results)}: did you run every tool call in the reply? "
+                "(zip(turn.tool_calls, turn.call_ids))")
+    if [m["tool_call_id"] for m in results] != ids:
+        return (f"the tool results carry the ids {[m['tool_call_id'] for m in results]}, expected {ids}: "
+                "one result per call, in the order of the calls, with the call's own id")
+    return observations_are(run, [observation(*PARIS), observation(*TOKYO)]) or answer_is(run, "Both cities.")
+
+
+def tool_error(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    sent = tool_results_after_step(run, 2)
+    if not sent or not sent[0]["content"].startswith("Error:"):
+        return f"the model should read the tool's 'Error: ...' as the observation, got {sent}"
+    return answer_is(run, "Cannot divide by zero.")
+
+
+def max_steps(run: Run) -> str | None:
+    if isinstance(run.error, MaxStepsError):
+        made = len(run.client.requests)
+        return None if made == 3 else f"MaxStepsError after {made} requests, expected 3 (config.max_steps)"
+    if problem := extra_request(run):
+        return problem + " (config.max_steps is 3: after 3 requests, raise MaxStepsError)"
+    return f"expected MaxStepsError after config.max_steps = 3 requests, got {outcome(run)}"
+
+
+def repeated_calls(run: Run) -> str | None:
+    ran = [e for e in run.tracer.events if e.type == "tool_result"]
+    if isinstance(run.error, RepeatedCallError):
+        if len(ran) != 2:
+            return (f"{len(ran)} calls ran (the trace has {len(ran)} tool_result events), expected 2: "
+                    "the third must not run")
+        told = run.sent(3)[-1]
+        want = render_prompt("guard_repeated_call", name="get_weather", count=2)
+        return None if told == {"role": "user", "content": want} else (
+            f"request 3 should end with the guard's warning {want!r}, got {told}: send ModelMistake.message as a "
+            "user message")
+    if problem := extra_request(run):
+        return problem + ": the third identical call, after the warning, must stop the run (guards.before_call)"
+    return f"expected RepeatedCallError on the third identical call, got {outcome(run)}: use guards.before_call"
+
+
+def malformed_call(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    want = render_prompt("guard_parse_error", problems=message_for_model(run.client.turns[0].errors))
+    told = run.sent(2)[-1]
+    if told != {"role": "user", "content": want}:
+        return (f"request 2 should end with the parser's message to the model, got {told}: guards.after_calls "
+                "raises ModelMistake; add its .message as a user message and ask again")
+    return answer_is(run, "12 °C in Paris.")
+
+
+def traced(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run):
+        return problem
+    kinds = [e.type for e in run.tracer.events if e.type in ("model_call", "tool_call", "tool_result")]
+    want = ["model_call", "tool_call", "tool_result", "tool_call", "tool_result", "model_call"]
+    if kinds != want:
+        return f"the trace records {kinds}, expected {want}: ask with AgentModel.ask, run each call with run_tool"
+    options = [r.options for r in run.client.requests]
+    wanted = {"thinking": True, "parser": "raw", "max_tokens": 99, "temperature": 0.0}
+    bad = [o for o in options if o != wanted]
+    if bad:
+        return f"a request went out with {bad[0]}, expected the run's settings {wanted}: AgentModel.ask sends them"
+    return None
+
+
+def answer_is(run: Run, want: str) -> str | None:
+    answer = getattr(run.result, "answer", None)
+    if answer != want:
+        return f"returned {outcome(run)}, expected a ReactResult with answer {want!r}"
+    return None
+
+
+def observations_are(run: Run, want: list[str]) -> str | None:
+    got = getattr(run.result, "observations", None)
+    return None if got == want else f"ReactResult.observations is {got}, expected every tool result in order: {want}"
+
+
+def raised(run: Run) -> str | None:
+    return None if run.error is None else f"raised {type(run.error).__name__}: {run.error}"
+
+
+def outcome(run: Run) -> str:
+    if run.error is not None:
+        return f"{type(run.error).__name__}: {run.error}"
+    return f"answer {getattr(run.result, 'answer', run.result)!r}"
+
+
+def short_roles(messages: list[dict]) -> str:
+    return json.dumps([(m["role"], str(m.get("content"))[:40]) for m in messages], ensure_ascii=False)
+
+
+BROKEN = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Pa'
+REACT_CHECKS = [
+    react_case("an answer at once", [text_turn("Hello!")], answers_at_once,
+               "History(system=render_prompt('react_system'), tools=toolbox.schemas()), add the task, ask; "
+               "a turn without calls is the answer"),
+    react_case("one call, then the answer", [call_turn(PARIS), text_turn("12 °C in Paris.")], one_call,
+               "history.add_assistant(turn) before history.add_tool_result(call_id, result.content)"),
+    react_case("parallel calls", [call_turn(PARIS, TOKYO), text_turn("Both cities.")], parallel_calls,
+               "every call of the turn runs, in order, before the model is asked again"),
+    react_case("a tool error",
+               [call_turn(("calculator", {"expression": "1 / 0"})), text_turn("Cannot divide by zero.")],
+               tool_error, "a failed tool is an observation: send result.content, whatever it says"),
+    react_case("max steps", [call_turn(PARIS), call_turn(TOKYO), call_turn(ROME)], max_steps,
+               "for step in range(1, config.max_steps + 1), then raise guards.stop(MaxStepsError(...))",
+               AgentConfig(max_steps=3)),
+    react_case("repeated calls", [call_turn(PARIS)] * 3, repeated_calls,
+               "guards.before_call(call) before each call, guards.after_calls(turn, results) after them"),
+    react_case("a malformed call", [raw_turn(BROKEN), text_turn("12 °C in Paris.")], malformed_call,
+               "catch ModelMistake from guards.after_calls: history.add_user(mistake.message), then continue"),
+    react_case("the trace and the settings", [call_turn(PARIS, TOKYO), text_turn("Done.")], traced,
+               "model.ask(history, 'react') and run_tool(toolbox, call, call_id, step, config, tracer)",
+               AgentConfig(thinking=True, parser="raw", max_tokens=99)),
+]
+
+
+def react_solution() -> SimpleNamespace:
+    from agentkit.agents import react
+
+    return SimpleNamespace(react=react)
