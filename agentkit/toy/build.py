@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -21,27 +24,34 @@ from agentkit.toy.architecture import hf_config, is_hybrid, parameter_counts
 
 DEFAULT_TRANSCRIPTS = 48000
 DEFAULT_VOCAB = 1024
+SHARDS = 16
 HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their own pools
 
 
 def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: int = 0,
-               vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200) -> dict:
+               vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200, workers: int | None = None) -> dict:
     """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
     from agentkit.chat_template import load_chat_template
     from agentkit.prompts import prompts_sha256
-    from agentkit.toy.corpus import generate_transcripts, render_corpus, tools_sha256
-    from agentkit.toy.tokenizer import encode_spans, save_tokenizer, train_tokenizer
+    from agentkit.toy.corpus import generate_transcripts, tools_sha256
+    from agentkit.toy.tokenizer import save_tokenizer, train_tokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
-    samples = list(render_corpus(generate_transcripts(n_transcripts, "train", seed), seed))
-    tok = train_tokenizer((s.text for s in samples), vocab_size)
-    save_tokenizer(tok, out_dir / "tokenizer", load_chat_template("qwen3.6"))
-    ids, mask, offsets = [], [], [0]
-    for s in samples:
-        sid, smask = encode_spans(tok, s.text, s.spans)
-        ids += sid
-        mask += smask
-        offsets.append(len(ids))
+    # The corpus is drawn in SHARDS independent pieces, each with its own seed,
+    # so it can be generated on every core and is the same whatever the core count.
+    counts = [n_transcripts // SHARDS + (k < n_transcripts % SHARDS) for k in range(SHARDS)]
+    with ProcessPoolExecutor(workers or os.cpu_count()) as pool:
+        samples = [s for shard in pool.map(_render_shard, counts, [seed * SHARDS + k for k in range(SHARDS)])
+                   for s in shard]
+        tok = train_tokenizer((s.text for s in samples), vocab_size)
+        save_tokenizer(tok, out_dir / "tokenizer", load_chat_template("qwen3.6"))
+        encoded = pool.map(_encode, [out_dir / "tokenizer" / "tokenizer.json"] * len(samples), samples,
+                           chunksize=256)
+        ids, mask, offsets = [], [], [0]
+        for sid, smask in encoded:
+            ids += sid
+            mask += smask
+            offsets.append(len(ids))
     np.savez_compressed(out_dir / "dataset.npz", ids=np.array(ids, dtype=np.uint16),
                         mask=np.array(mask, dtype=np.uint8), offsets=np.array(offsets, dtype=np.int64))
     with open(out_dir / "heldout.jsonl", "w", encoding="utf-8") as f:
@@ -60,6 +70,25 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
              "tools_sha256": tools_sha256()}
     (out_dir / "stats.json").write_text(json.dumps(stats, indent=2) + "\n")
     return stats
+
+
+def _render_shard(n: int, seed: int) -> list:
+    from agentkit.toy.corpus import generate_transcripts, render_corpus
+
+    return list(render_corpus(generate_transcripts(n, "train", seed), seed))
+
+
+@lru_cache(maxsize=1)
+def _tokenizer(path: Path):
+    from tokenizers import Tokenizer
+
+    return Tokenizer.from_file(str(path))
+
+
+def _encode(tokenizer_file: Path, sample) -> tuple[list[int], list[int]]:
+    from agentkit.toy.tokenizer import encode_spans
+
+    return encode_spans(_tokenizer(tokenizer_file), sample.text, sample.spans)
 
 
 def train_and_export(name: str, data_dir: Path, out_dir: Path, train_cfg) -> dict:

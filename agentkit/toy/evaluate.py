@@ -10,6 +10,13 @@ and the same tools, and runs the plain loop against a real server; we score:
 - exact tool accuracy: tasks whose whole sequence of calls (names and
   arguments, per turn, order within a turn ignored) equals the gold sequence;
 - answer accuracy: tasks whose final answer contains every gold fact;
+- paraphrases: the same intents worded in ways no training request used
+  (`agentkit/toy/wording.py`), right when calls and answer both are;
+- the Reflection critic: the share of wrong drafts it rejects and of right
+  drafts it passes; the planner: plans equal to the gold steps (which is where
+  "difference" must become a subtraction);
+- problems no answer may have: markup in a final answer, and a tool argument
+  found neither in the request nor in an earlier tool result (an invented value);
 - decode tok/s: median over all requests.
 """
 
@@ -42,10 +49,55 @@ class EvalRow(BaseModel):
     decode_tps: float
     ttft_ms: float
     by_family: dict[str, float] = {}
+    paraphrase_accuracy: float = 0.0
+    critic_rejects_wrong: float = 0.0
+    critic_passes_right: float = 0.0
+    plans_right: float = 0.0
+    markup_answers: int = 0
+    ungrounded_arguments: int = 0
+
+
+# Intents asked in unseen wordings; the agent stages are worded by the kit's prompts, not by users.
+PARAPHRASE_FAMILIES = ["weather_single", "weather_then_convert", "weather_then_calculate", "convert",
+                       "notes", "files_list", "files_read"]
+MARKUP = ("<think>", "</think>", "<tool_call>", "</tool_call>", "<function=", "<parameter=")
 
 
 def heldout_tasks(n: int) -> list[Transcript]:
     return list(generate_transcripts(n, "heldout", HELDOUT_SEED))
+
+
+def paraphrase_tasks(n: int) -> list[Transcript]:
+    """Held-out entities asked in held-out wordings."""
+    return list(generate_transcripts(n, "heldout", HELDOUT_SEED + 1, families=PARAPHRASE_FAMILIES,
+                                     wording="paraphrase"))
+
+
+def agent_stage_tasks(n: int) -> list[Transcript]:
+    """Critic verdicts and plans from `n` more Reflection / Plan-and-Execute episodes.
+
+    The main set holds too few of them to measure the critic's two rates, so
+    these stages get episodes of their own.
+    """
+    return [t for t in generate_transcripts(n, "heldout", HELDOUT_SEED + 2, families=["reflection", "plan_execute"])
+            if t.family in ("reflection:critique", "plan_execute:plan")]
+
+
+def ungrounded_arguments(task: Transcript, run: LoopRun) -> list[str]:
+    """String arguments that appear neither in the request nor in an earlier tool result.
+
+    Numbers are left out: a model may compute them (an expression built from
+    earlier results); a string it could not have read is a value it invented.
+    """
+    seen = " ".join(str(m.get("content") or "") for m in task_prompt(task)).lower()
+    invented = []
+    for step in run.steps:
+        for call in step:
+            for key, value in (call.arguments or {}).items():
+                if isinstance(value, str) and value.strip() and value.strip().lower() not in seen:
+                    invented.append(f"{call.name}.{key}={value!r}")
+        seen += " " + " ".join(c.observation for c in step).lower()
+    return invented
 
 
 def task_prompt(task: Transcript) -> list[dict]:
@@ -65,21 +117,34 @@ def score_task(task: Transcript, run: LoopRun, tool_names: set[str]) -> tuple[in
     return len(gold), valid, bool(exact), answer_ok
 
 
-def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
+def evaluate(model: str, template: str, tasks: list[Transcript], paraphrases: list[Transcript] = (),
+             stages: list[Transcript] = ()) -> EvalRow:
     world = ToyWorld()
-    gold_turns = valid_turns = exact = correct = 0
+    gold_turns = valid_turns = exact = correct = markup = ungrounded = 0
     tps, ttft = [], []
     family_ok: dict[str, list[bool]] = {}
+    stage_ok: dict[str, list[bool]] = {"paraphrase": [], "critic:revise": [], "critic:pass": [], "plan": []}
     try:
         with open_endpoint(model, template=template) as endpoint:
-            for task in tasks:
+            runs = [(t, "main") for t in tasks] + [(t, "paraphrase") for t in paraphrases] + [(t, "stage") for t in stages]
+            for task, kind in runs:
                 world.restore(task.world)
                 run = run_loop(endpoint, task_prompt(task), world.toolbox, task.tools,
                                thinking=task.enable_thinking)
                 g, v, e, a = score_task(task, run, {t["function"]["name"] for t in task.tools})
-                gold_turns, valid_turns, exact, correct = gold_turns + g, valid_turns + v, exact + e, correct + a
-                # A task counts as done when its calls and its answer are both right.
-                family_ok.setdefault(task.family.split(":")[0], []).append(e and a)
+                markup += any(tag in (run.answer or "") for tag in MARKUP)
+                ungrounded += len(ungrounded_arguments(task, run))
+                if kind == "paraphrase":
+                    stage_ok["paraphrase"].append(e and a)
+                    continue
+                if kind == "main":
+                    gold_turns, valid_turns, exact, correct = gold_turns + g, valid_turns + v, exact + e, correct + a
+                    # A task counts as done when its calls and its answer are both right.
+                    family_ok.setdefault(task.family.split(":")[0], []).append(e and a)
+                if task.family == "reflection:critique":
+                    stage_ok["critic:revise" if '"revise"' in task.answer_facts[0] else "critic:pass"].append(a)
+                elif task.family == "plan_execute:plan":
+                    stage_ok["plan"].append(a)
                 tps += [r.decode_tps for r in run.requests if r.decode_tps]
                 ttft += [r.ttft_s for r in run.requests]
     finally:
@@ -89,7 +154,15 @@ def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
                    valid_call_rate=valid_turns / max(gold_turns, 1), exact_tool_accuracy=exact / n,
                    answer_accuracy=correct / n, decode_tps=statistics.median(tps) if tps else 0.0,
                    ttft_ms=1000 * statistics.median(ttft) if ttft else 0.0,
-                   by_family={f: sum(v) / len(v) for f, v in sorted(family_ok.items())})
+                   by_family={f: sum(v) / len(v) for f, v in sorted(family_ok.items())},
+                   paraphrase_accuracy=_share(stage_ok["paraphrase"]),
+                   critic_rejects_wrong=_share(stage_ok["critic:revise"]),
+                   critic_passes_right=_share(stage_ok["critic:pass"]),
+                   plans_right=_share(stage_ok["plan"]), markup_answers=markup, ungrounded_arguments=ungrounded)
+
+
+def _share(outcomes: list[bool]) -> float:
+    return sum(outcomes) / len(outcomes) if outcomes else float("nan")
 
 
 def markdown_table(rows: list[EvalRow]) -> str:
@@ -98,6 +171,13 @@ def markdown_table(rows: list[EvalRow]) -> str:
     for r in rows:
         lines.append(f"| {r.model} | {r.template} | {r.tasks} | {r.valid_call_rate:.1%} | {r.exact_tool_accuracy:.1%} "
                      f"| {r.answer_accuracy:.1%} | {r.decode_tps:.0f} | {r.ttft_ms:.0f} |")
+    lines += ["", "| model | template | paraphrases right | critic rejects wrong | critic passes right "
+              "| plans right | answers with markup | invented arguments |",
+              "|---|---|---:|---:|---:|---:|---:|---:|"]
+    for r in rows:
+        lines.append(f"| {r.model} | {r.template} | {r.paraphrase_accuracy:.1%} | {r.critic_rejects_wrong:.1%} "
+                     f"| {r.critic_passes_right:.1%} | {r.plans_right:.1%} | {r.markup_answers} "
+                     f"| {r.ungrounded_arguments} |")
     families = sorted({f for r in rows for f in r.by_family})
     lines += ["", "Tasks fully right (calls and answer), by family:", "",
               "| family | " + " | ".join(f"{r.model} ({r.template})" for r in rows) + " |",
@@ -111,12 +191,14 @@ def run_eval(args: argparse.Namespace) -> int:
     from rich.console import Console
 
     console = Console()
-    tasks = heldout_tasks(args.tasks)
+    tasks, paraphrases = heldout_tasks(args.tasks), paraphrase_tasks(args.paraphrases)
+    stages = agent_stage_tasks(args.agent_episodes)
     rows = []
     for model in args.model or ["toy-dense", "toy-moe"]:
         for template in args.template or ["qwen3.6", "hermes"]:
-            with console.status(f"evaluating {model} ({template}) on {len(tasks)} held-out tasks"):
-                rows.append(evaluate(model, template, tasks))
+            with console.status(f"evaluating {model} ({template}) on {len(tasks)} held-out tasks "
+                                f"and {len(paraphrases)} paraphrases"):
+                rows.append(evaluate(model, template, tasks, paraphrases, stages))
             console.print(f"{model} ({template}): {rows[-1].model_dump()}")
     table = markdown_table(rows)
     console.print(table)

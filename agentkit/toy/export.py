@@ -37,6 +37,20 @@ def published_state_dict(state: dict, hybrid: bool) -> dict:
     return {k: v.detach().float().contiguous() for k, v in out.items()}
 
 
+def load_published(model, directory: Path) -> None:
+    """Load an exported toy checkpoint back into transformers' model, to continue training it."""
+    from safetensors.torch import load_file
+
+    state = {}
+    for file in sorted(directory.glob("model*.safetensors")):
+        for key, tensor in load_file(str(file)).items():
+            state[key.replace("model.language_model.", "model.", 1)] = tensor
+    missing, unexpected = model.load_state_dict(state, strict=False)
+    # The output head is tied to the embeddings, so it is the one tensor the files leave out.
+    if unexpected or set(missing) - {"lm_head.weight"}:
+        raise ValueError(f"{directory} does not fit this architecture: missing {missing}, unexpected {unexpected}")
+
+
 def save_weights(state: dict, out_dir: Path) -> list[Path]:
     """Save float32 tensors as model-0000X-of-0000N.safetensors plus the index file."""
     from safetensors.torch import save_file

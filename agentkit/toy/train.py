@@ -36,6 +36,8 @@ class TrainConfig:
     weight_decay: float = 0.05
     seed: int = 0
     device: str = "auto"
+    init_from: Path | None = None
+    """An exported model directory to continue training from (a fresh optimiser, warm-up again)."""
     max_seconds: float | None = None
     """A time budget: after a few timed steps the schedule is shortened to fit it (and a hard stop keeps the weights)."""
 
@@ -76,7 +78,13 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
     ids, mask, offsets = load_dataset(dataset)
     n = len(offsets) - 1
     text_cfg = training_config(hf_cfg)
-    model = build_model(text_cfg).to(device)
+    model = build_model(text_cfg)
+    if cfg.init_from:
+        from agentkit.toy.export import load_published
+
+        load_published(model, cfg.init_from)
+        log(f"continuing from {cfg.init_from}")
+    model = model.to(device)
     # Without a load-balancing loss a small router sends most tokens to a few experts.
     aux_coef = text_cfg.get("router_aux_loss_coef", 0.0) if "num_experts" in text_cfg else 0.0
     decay = [p for p in model.parameters() if p.dim() >= 2]
@@ -121,7 +129,8 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
         step += 1
     summary = {"device": str(device), "device_name": _device_name(device), "steps": len(losses),
                "batch_size": cfg.batch_size, "seconds": round(time.time() - start, 1),
-               "final_loss": round(float(np.mean(losses[-100:])), 4), "samples": n}
+               "final_loss": round(float(np.mean(losses[-100:])), 4), "samples": n,
+               "continued_from": cfg.init_from.name if cfg.init_from else None}
     return model.float().cpu().eval(), summary
 
 
