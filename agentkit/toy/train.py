@@ -21,7 +21,7 @@ import numpy as np
 from agentkit.toy.architecture import training_config
 
 
-_TIMED_STEPS = 40  # steps timed before a time budget fixes the schedule's length
+_WARM_STEPS, _TIMED_STEPS = 10, 50  # steps timed (after a warm-up) before a time budget fixes the schedule
 
 
 @dataclass
@@ -98,10 +98,14 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
     steps = cfg.steps
     step = 0
     while step < steps:
+        if step == _WARM_STEPS:
+            timed_from = time.time()
         if cfg.max_seconds and step == _TIMED_STEPS:
             # Fit the whole cosine schedule into the budget, rather than cut it off at a high learning rate.
-            per_step = (time.time() - start) / step
-            steps = min(steps, max(step + 1, int(cfg.max_seconds / per_step)))
+            # The first steps are left out of the timing: they pay for start-up, not for training.
+            per_step = (time.time() - timed_from) / (_TIMED_STEPS - _WARM_STEPS)
+            left = cfg.max_seconds - (time.time() - start)
+            steps = min(steps, max(step + 1, step + int(left / per_step)))
             log(f"{per_step * 1000:.0f} ms/step: {steps} steps fit in {cfg.max_seconds:.0f}s")
         if cfg.max_seconds and time.time() - start > cfg.max_seconds * 1.1:
             log(f"time budget of {cfg.max_seconds:.0f}s reached at step {step}; stopping early")
