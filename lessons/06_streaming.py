@@ -23,7 +23,7 @@ from rich.text import Text
 
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import (
     ContentDelta,
     Event,
@@ -172,7 +172,7 @@ def main() -> int:
         tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         # Raw mode returns the token ids: the chunks a raw stream would have carried.
         turn = client.complete(QUESTION, tools, parser="raw", max_tokens=200)
         opened = prompt_opened_think(client.render_prompt(QUESTION, tools))

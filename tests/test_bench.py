@@ -22,8 +22,8 @@ from agentkit.bench.speed import run_speed, speed_table
 from agentkit.bench.thinking import CASES, run_thinking, thinking_table
 from agentkit.cli import main
 from agentkit.client import OpenAIClient, Timings, Turn, Usage
-from agentkit.models import TOY_MODELS, models_dir
-from agentkit.server import ManagedServer
+from agentkit.serving.models import TOY_MODELS, models_dir
+from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
 
 needs_toys = pytest.mark.skipif(not all((models_dir() / name).is_dir() for name in TOY_MODELS),

@@ -12,9 +12,9 @@ from agentkit.client import History, OpenAIClient
 from agentkit.errors import (
     ContextTooLongError, ModelNotServedError, RequestTimeoutError, ServerUnreachableError, StreamInterruptedError,
 )
-from agentkit.models import TOY_MODELS, models_dir
+from agentkit.serving.models import TOY_MODELS, models_dir
 from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallEvent
-from agentkit.server import ManagedServer, free_port
+from agentkit.serving.server import ManagedServer, free_port
 from agentkit.tools import example_tools
 
 pytestmark = [

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.client.history import History, assistant_message, naive_assistant_message, soft_switch
 from agentkit.client.raw import (
     bytes_from_logprobs, drop_stop_token, output_opened_think, prompt_opened_think, token_ids_from_logprobs,
@@ -232,14 +232,14 @@ def test_history_keeps_tools_and_thinking_stable_and_soft_switches_in_the_messag
 # -- cache report ----------------------------------------------------------------
 
 def cost(turn, new, prompt, cached):
-    from agentkit.client.cache_report import RequestCost
+    from agentkit.bench.cache_report import RequestCost
 
     return RequestCost(turn=turn, new_tokens=new, prompt_tokens=prompt, cached_tokens=cached,
                        completion_tokens=10, tool_calls=0, timings=Timings(request_start=0.0, total=0.1))
 
 
 def test_target_counts_from_the_second_request_with_slack():
-    from agentkit.client.cache_report import target_met
+    from agentkit.bench.cache_report import target_met
 
     first = cost(1, 800, 800, 0)  # cold: never checked
     assert cost(2, 40, 900, 852).within_target  # 48 uncached = 40 new + 8
@@ -257,7 +257,7 @@ def test_target_counts_from_the_second_request_with_slack():
 def test_local_model_reads_the_toy_models_files():
     from agentkit.client.local_model import LocalModel
     from agentkit.errors import ContextTooLongError
-    from agentkit.models import models_dir
+    from agentkit.serving.models import models_dir
 
     if not (models_dir() / "toy-dense").is_dir():
         pytest.skip("toy-dense is not in fixtures/models")

@@ -16,7 +16,7 @@ from agentkit.harness.report_html import render_html
 from agentkit.harness.report_terminal import print_report
 from agentkit.harness.run import run_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
-from agentkit.suite import Suite
+from agentkit.harness.suite import Suite
 from agentkit.trace import read_trace
 
 ROOT = Path(__file__).resolve().parent.parent

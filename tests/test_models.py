@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.errors import AgentkitError, IncompleteModelError, ModelNotFoundError
-from agentkit.models import TOY_MODELS, missing_model_files, models_dir, resolve_model
+from agentkit.serving.models import TOY_MODELS, missing_model_files, models_dir, resolve_model
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 import pytest
 
-from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.parsing import parse_assistant, render_tool_call_hermes, render_tool_call_xml
 
 ARGUMENTS = {

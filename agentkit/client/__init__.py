@@ -1,7 +1,7 @@
 """The client: how every agent in the kit talks to a model.
 
     from agentkit.client import OpenAIClient, History
-    from agentkit.endpoint import open_endpoint
+    from agentkit.serving.endpoint import open_endpoint
 
     with open_endpoint("toy-dense") as endpoint:
         client = OpenAIClient(endpoint)

@@ -18,7 +18,7 @@ from typing import Iterator
 
 from pydantic import BaseModel, Field
 
-from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools, Split
 from agentkit.toy.scenarios import FAMILIES

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from agentkit.client import OpenAIClient, Turn
 from agentkit.client.history import assistant_message, tool_message
-from agentkit.endpoint import Endpoint
+from agentkit.serving.endpoint import Endpoint
 from agentkit.tools import ToolBox
 
 
