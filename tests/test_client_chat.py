@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.chat.command import stats_line
-from agentkit.client.types import Timings, Turn, Usage
+from agentkit.trace.turn import Timings, Turn, Usage
 from agentkit.serving.models import models_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent

@@ -12,8 +12,8 @@ from agentkit.client.raw import (
 )
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
-from agentkit.client.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
-from agentkit.client.types import Timings, Turn, Usage
+from agentkit.trace.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
+from agentkit.trace.turn import Timings, Turn, Usage
 from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCall, parse_assistant
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "description": "Weather.",

@@ -11,7 +11,7 @@ from rich.console import Console
 
 from agentkit.agents.config import AgentConfig
 from agentkit.client.scripted import ScriptedClient, call_turn, text_turn
-from agentkit.client.types import Timings, Turn, Usage
+from agentkit.trace.turn import Timings, Turn, Usage
 from agentkit.harness.report_html import render_html
 from agentkit.harness.report_terminal import print_report
 from agentkit.harness.run import run_suite

@@ -16,7 +16,7 @@ from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.toy.architecture import ARCHITECTURES, hf_config, parameter_counts
 from agentkit.toy.corpus import END, generate_transcripts, render_sample
 from agentkit.toy.entities import EntityPools, heldout_real_cities, name_split, training_vocabulary
-from agentkit.toy.scenarios import FAMILIES
+from agentkit.toy.families import FAMILIES
 from agentkit.toy.tokenizer import CONTROL_TOKENS, MARKUP_TOKENS, encode_spans, train_tokenizer
 
 MODELS = Path(__file__).resolve().parent.parent / "fixtures" / "models"

@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 
 from agentkit.agents.config import AgentConfig
-from agentkit.client.types import Turn
+from agentkit.trace.turn import Turn
 from agentkit.errors import AgentkitError
 from agentkit.parsing import ToolCall, message_for_model
 from agentkit.prompts import render_prompt

@@ -1,7 +1,7 @@
 """One measured request: the numbers every bench records, and how to fix the output length.
 
 Every bench sends streamed requests through `OpenAIClient`, which times each
-chunk (see `agentkit.client.timing`), and keeps a `RequestTiming` per request.
+chunk (see `agentkit.trace.timing`), and keeps a `RequestTiming` per request.
 
 Speed numbers only compare when every request generates the same number of
 tokens: a model that stops after 12 tokens gives a decode rate measured over

@@ -28,7 +28,7 @@ from rich.text import Text
 
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
-from agentkit.client.types import Turn
+from agentkit.trace.turn import Turn
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallEvent
 
 MAX_TOOL_STEPS = 4

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from agentkit.client.types import ParserMode, Turn
+from agentkit.trace.turn import ParserMode, Turn
 from agentkit.parsing import Event
 
 OnDelta = Callable[[Event], None]

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from agentkit.client.timing import percentile
+from agentkit.trace.timing import percentile
 from agentkit.trace.events import ModelCall, RunEnd
 from agentkit.trace.reader import Trace
 

@@ -5,6 +5,10 @@ which one produced it: in `server` mode mlx_lm.server split the output and the
 client converted its answer; in `raw` mode the client got the exact generated
 text and split it with `agentkit.parsing`. Tool calls are always the parser's
 `ToolCall`.
+
+It is defined here, in the trace layer, because a trace keeps every `Turn` as
+it came back (`ModelCall.turn`), and the trace sits below the client that
+builds it; `agentkit.client` re-exports it.
 """
 
 from __future__ import annotations
@@ -13,7 +17,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agentkit.client.timing import percentile
+from agentkit.trace.timing import percentile
 from agentkit.parsing import ParseIssue, ToolCall
 
 ParserMode = Literal["server", "raw"]
