@@ -26,10 +26,11 @@ from typing import Any
 from pydantic import BaseModel
 
 from agentkit.client import OpenAIClient, Turn
+from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE, THINK_OPEN
 
 BANNED = -1000.0
 """Added to a banned token's logit: it is never sampled, at any temperature the kit uses."""
-MARKUP_TOKENS = ("<tool_call>", "</tool_call>", "<think>", "</think>")
+MARKUP_TOKENS = (CALL_OPEN, CALL_CLOSE, THINK_OPEN, THINK_CLOSE)
 """Tokens after which the server buffers or re-routes output instead of streaming it as content."""
 
 

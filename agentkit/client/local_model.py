@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from agentkit.errors import ContextTooLongError
+from agentkit.parsing.tags import FUNCTION_OPEN, THINK_OPEN
 from agentkit.serving.chat_template import load_chat_template, render_chat, special_tokens
 from agentkit.serving.models import model_directory
 
@@ -61,7 +62,7 @@ class LocalModel:
     @cached_property
     def dialect(self) -> Literal["hermes", "xml"]:
         """The tool-call format the template teaches (mlx_lm picks its parser the same way)."""
-        return "xml" if "<function=" in self.template else "hermes"
+        return "xml" if FUNCTION_OPEN in self.template else "hermes"
 
     @cached_property
     def context_length(self) -> int | None:
@@ -91,7 +92,7 @@ class LocalModel:
         kwargs = {**special_tokens(self.template_spec or self.directory), **template_kwargs}
         # mlx_lm passes enable_thinking=True itself when the vocabulary has
         # <think> and the request does not say; render what it renders.
-        if "enable_thinking" not in kwargs and self.tokenizer.token_to_id("<think>") is not None:
+        if "enable_thinking" not in kwargs and self.tokenizer.token_to_id(THINK_OPEN) is not None:
             kwargs["enable_thinking"] = True
         return render_chat(self.template, messages, tools, **kwargs)
 
