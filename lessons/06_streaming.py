@@ -30,7 +30,7 @@ from agentkit.parsing import (
     IssueEvent,
     ReasoningDelta,
     StreamParser,
-    ToolCallEvent,
+    ToolCallReady,
     parse_assistant,
 )
 from agentkit.tools import example_tools
@@ -74,7 +74,7 @@ def describe(events: list[Event]) -> str:
             parts.append(f"reasoning {event.text!r}")
         elif isinstance(event, ContentDelta):
             parts.append(f"content {event.text!r}")
-        elif isinstance(event, ToolCallEvent):
+        elif isinstance(event, ToolCallReady):
             parts.append(f"CALL {event.call.name}({event.call.arguments})")
         elif isinstance(event, IssueEvent):
             parts.append(f"issue {event.issue.code}")
@@ -134,7 +134,7 @@ def step_3_three_characters(console: Console, text: str, opened: bool) -> None:
     events = [event for chunk in chunks for event in parser.feed(chunk)] + parser.close()
     reasoning = "".join(e.text for e in events if isinstance(e, ReasoningDelta))
     content = "".join(e.text for e in events if isinstance(e, ContentDelta))
-    calls = [f"{e.call.name}({e.call.arguments})" for e in events if isinstance(e, ToolCallEvent)]
+    calls = [f"{e.call.name}({e.call.arguments})" for e in events if isinstance(e, ToolCallReady)]
     console.print(f"StreamParser's reasoning deltas add up to {reasoning!r}", markup=False)
     console.print(f"StreamParser's content deltas add up to {content!r}; calls: {calls}", markup=False)
 

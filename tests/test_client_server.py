@@ -13,7 +13,7 @@ from agentkit.errors import (
     ContextTooLongError, ModelNotServedError, RequestTimeoutError, ServerUnreachableError, StreamInterruptedError,
 )
 from agentkit.serving.models import TOY_MODELS, models_dir
-from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallEvent
+from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallReady
 from agentkit.serving.server import ManagedServer, free_port
 from agentkit.tools import example_tools
 
@@ -54,7 +54,7 @@ def test_streamed_tool_call_with_reasoning_usage_and_timings(client, toolbox):
     # Deltas add up to the turn, and the call is announced once it is complete.
     assert "".join(e.text for e in events if isinstance(e, ReasoningDelta)) == turn.reasoning
     assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == turn.content
-    assert [e.call for e in events if isinstance(e, ToolCallEvent)] == turn.tool_calls
+    assert [e.call for e in events if isinstance(e, ToolCallReady)] == turn.tool_calls
     # The server counted exactly the prompt the client renders with the model's tokenizer.
     prompt = client.render_prompt(WEATHER_QUESTION, toolbox.schemas())
     assert prompt.endswith("<|im_start|>assistant\n<think>\n")

@@ -29,7 +29,7 @@ from rich.text import Text
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
 from agentkit.trace.turn import Turn
-from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallEvent
+from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
 
 MAX_TOOL_STEPS = 4
 HELP = "/think  /nothink  /prompt  /reset  /quit"
@@ -142,7 +142,7 @@ class AnswerView:
             self.reasoning += event.text
         elif isinstance(event, ContentDelta):
             self.content += event.text
-        elif isinstance(event, ToolCallEvent):
+        elif isinstance(event, ToolCallReady):
             self.calls.append(f"{event.call.name}({event.call.arguments})")
 
     def render(self, turn: Turn | None = None) -> Group:

@@ -16,7 +16,7 @@ from agentkit.trace.turn import ParserMode, Turn
 from agentkit.parsing import Event
 
 OnDelta = Callable[[Event], None]
-"""Called with each `ReasoningDelta`, `ContentDelta`, `ToolCallEvent` or `IssueEvent` as it arrives."""
+"""Called with each `ReasoningDelta`, `ContentDelta`, `ToolCallReady` or `IssueEvent` as it arrives."""
 
 
 @runtime_checkable

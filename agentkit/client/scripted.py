@@ -30,7 +30,7 @@ from agentkit.client.protocol import Client, OnDelta
 from agentkit.trace.reader import read_trace
 from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 from agentkit.errors import ClientError
-from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallEvent, parse_assistant
+from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallReady, parse_assistant
 from agentkit.parsing import render_tool_call_xml
 
 
@@ -117,7 +117,7 @@ def replay_deltas(turn: Turn, on_delta: OnDelta) -> None:
     if turn.content:
         on_delta(ContentDelta(turn.content))
     for call in turn.tool_calls:
-        on_delta(ToolCallEvent(call))
+        on_delta(ToolCallReady(call))
     for issue in [*turn.errors, *turn.warnings]:
         on_delta(IssueEvent(issue))
 

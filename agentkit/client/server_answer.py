@@ -24,7 +24,7 @@ import json
 from typing import Any, Literal
 
 from agentkit.parsing import (
-    ContentDelta, Event, ParseIssue, ReasoningDelta, ToolCall, ToolCallEvent,
+    ContentDelta, Event, ParseIssue, ReasoningDelta, ToolCall, ToolCallReady,
     render_tool_call_hermes, render_tool_call_xml,
 )
 from agentkit.parsing.messages import server_issue
@@ -98,8 +98,8 @@ class ServerAnswer:
         return [server_issue("truncated_tool_call", "")]
 
     def call_events(self) -> list[Event]:
-        """A `ToolCallEvent` per complete call (calls are known for sure only at the end)."""
-        return [ToolCallEvent(call) for call in self.tool_calls()[0]]
+        """A `ToolCallReady` per complete call (calls are known for sure only at the end)."""
+        return [ToolCallReady(call) for call in self.tool_calls()[0]]
 
 
 def _decode_arguments(name: str, text: str) -> tuple[dict[str, Any], ParseIssue | None]:

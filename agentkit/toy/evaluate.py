@@ -81,7 +81,8 @@ def evaluate(model: str, template: str, tasks: list[Transcript]) -> EvalRow:
                 # A task counts as done when its calls and its answer are both right.
                 family_ok.setdefault(task.family.split(":")[0], []).append(e and a)
                 tps += [r.decode_tps for r in run.requests if r.decode_tps]
-                ttft += [r.ttft_s for r in run.requests]
+                # A request that streamed no output chunk has no TTFT: count its whole time.
+                ttft += [r.ttft if r.ttft is not None else r.total for r in run.requests]
     finally:
         world.close()
     n = len(tasks)
