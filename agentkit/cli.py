@@ -63,7 +63,7 @@ COMMANDS: dict[str, Command] = {
         "Run one bench on a model (--model, default toy-dense) or a running server (--url) "
         "and print its table."),
     "fit": Command(
-        "agentkit.fit.command", "will a model fit in memory, and its decode ceiling on a chip",
+        "agentkit.sizing.command", "will a model fit in memory, and its decode ceiling on a chip",
         "Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
         "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit."),
 }

@@ -21,11 +21,11 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from agentkit.fit.parameters import safetensors_header
+from agentkit.sizing.parameters import safetensors_header
 from agentkit.bench.speed import run_speed
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import open_endpoint
-from agentkit.fit.estimate import GB, fit
+from agentkit.sizing.estimate import GB, fit
 from agentkit.serving.models import resolve_model
 
 TOYS = ("toy-dense", "toy-moe")

@@ -23,7 +23,7 @@ LAYERS: list[set[str]] = [
     {"serving"},                                  # find a model, render its template, start the server
     {"client"},                                   # talk to it
     {"agents"},                                   # the loops
-    {"harness", "bench", "fit", "toy"},           # measure, compare, build the toy models
+    {"harness", "bench", "sizing", "toy"},        # measure, compare, size a model, build the toy models
     {"chat", "cli"},                              # commands that are only commands
 ]
 LAYER_OF = {package: level for level, packages in enumerate(LAYERS) for package in packages}

@@ -64,9 +64,9 @@ def this_chip() -> str | None:
 
 def decode_ceilings(chip: str | None, models: dict[str, str]) -> dict[str, float]:
     """Model label -> decode tok/s ceiling on `chip` (bytes read per token vs bandwidth); {} if unknown."""
-    from agentkit.fit.chips import UnknownChipError, chip_bandwidth
+    from agentkit.sizing.chips import UnknownChipError, chip_bandwidth
     from agentkit.errors import AgentkitError
-    from agentkit.fit.estimate import decode_ceiling
+    from agentkit.sizing.estimate import decode_ceiling
 
     if not chip:
         return {}

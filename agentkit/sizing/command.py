@@ -10,7 +10,7 @@ import argparse
 
 from rich.table import Table
 
-from agentkit.fit.estimate import GB, FitReport
+from agentkit.sizing.estimate import GB, FitReport
 
 DESCRIPTION = ("Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
                "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit.")
@@ -63,7 +63,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from agentkit.fit.estimate import fit
+    from agentkit.sizing.estimate import fit
 
     report = fit(args.model, context=args.context, bits=args.bits, memory_gib=args.memory, chip=args.chip,
                  bandwidth_gbps=args.bandwidth)

@@ -10,7 +10,7 @@ Three numbers, each from the model's own files:
        bytes per token = attention layers x kv_heads x head_dim x 2 x bytes per value
    It grows linearly with the context. Hybrid models (Qwen3.5/3.6) use full
    attention in only one layer of four; the others (Gated DeltaNet) keep a
-   fixed-size state instead, whatever the context (`agentkit.fit.kv_cache`).
+   fixed-size state instead, whatever the context (`agentkit.sizing.kv_cache`).
 3. Decode ceiling: each generated token reads every weight it uses plus the
    whole KV cache once, so
        tokens/s <= memory bandwidth / bytes read per token.
@@ -30,9 +30,9 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from agentkit.fit.chips import chip_bandwidth
-from agentkit.fit.kv_cache import fixed_state_bytes, kv_bytes_per_token, value_bytes
-from agentkit.fit.parameters import ParameterCount, count_parameters, read_config, text_config
+from agentkit.sizing.chips import chip_bandwidth
+from agentkit.sizing.kv_cache import fixed_state_bytes, kv_bytes_per_token, value_bytes
+from agentkit.sizing.parameters import ParameterCount, count_parameters, read_config, text_config
 from agentkit.errors import AgentkitError
 from agentkit.serving.models import model_directory
 
