@@ -35,8 +35,8 @@ import tempfile
 
 from rich.console import Console
 
-from agentkit.client import OpenAIClient
 from agentkit.bench.cache_report import cost_table, latency_summary, run_conversation, target_met
+from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import example_tools
 

@@ -23,9 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.trace.timing import percentile
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
+from agentkit.trace.timing import percentile
 
 QUESTION = [{"role": "user", "content": "Hello"}]
 

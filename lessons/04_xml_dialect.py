@@ -25,9 +25,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant
 from agentkit.parsing.schema import convert_value
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))

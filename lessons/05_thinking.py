@@ -22,11 +22,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant
+from agentkit.serving.chat_template import load_chat_template, render_chat
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 TASKS = ["What's the weather in Paris?", "What's the weather in Paris and Tokyo?", "What is 17 * 23?",

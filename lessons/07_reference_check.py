@@ -26,8 +26,8 @@ from rich.text import Text
 
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant, render_tool_call_hermes, render_tool_call_xml
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))

@@ -20,8 +20,8 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
-from agentkit.client import History, OpenAIClient
 from agentkit.bench.cache_report import cost_table, run_conversation, target_met
+from agentkit.client import History, OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import ToolBox, example_tools
 

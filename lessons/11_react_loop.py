@@ -20,8 +20,8 @@ from rich.panel import Panel
 
 from agentkit.agents import AgentConfig, react
 from agentkit.client import Client, History, OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import ModelCall, Tracer
 from agentkit.trace.show import TraceView

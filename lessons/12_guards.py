@@ -20,8 +20,8 @@ from rich.console import Console
 from agentkit.agents import AgentConfig, react
 from agentkit.client import Client, OpenAIClient
 from agentkit.client.scripted import ScriptedClient, call_turn, raw_turn, text_turn
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.errors import AgentkitError
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import GuardEvent, ToolResultEvent, Tracer
 

@@ -21,8 +21,8 @@ from agentkit.agents import AgentConfig, Critique, InvalidReply, parse_json_repl
 from agentkit.agents.json_reply import ask_json
 from agentkit.agents.model_call import AgentModel
 from agentkit.client import Client, History, OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import Tracer
 from agentkit.trace.show import TraceView

@@ -21,8 +21,8 @@ from rich.panel import Panel
 
 from agentkit.agents import AgentConfig, plan_and_execute, react
 from agentkit.client import Client, OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import ModelCall, Tracer
 from agentkit.trace.show import TraceView

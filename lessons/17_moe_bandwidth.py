@@ -21,12 +21,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from agentkit.sizing.parameters import safetensors_header
 from agentkit.bench.speed import run_speed
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import open_endpoint
-from agentkit.sizing.estimate import GB, fit
 from agentkit.serving.models import resolve_model
+from agentkit.sizing.estimate import GB, fit
+from agentkit.sizing.parameters import safetensors_header
 
 TOYS = ("toy-dense", "toy-moe")
 CONFIGS = Path(__file__).resolve().parent.parent / "fixtures" / "configs"

@@ -17,7 +17,6 @@ from rich.console import Console
 
 from agentkit.bench.concurrency import concurrency_table, run_concurrency
 from agentkit.bench.measure import BANNED, MARKUP_TOKENS, fixed_length_body
-from agentkit.trace.turn import RequestStats
 from agentkit.bench.multiturn import multiturn_table, run_multiturn
 from agentkit.bench.speed import run_speed, speed_table
 from agentkit.bench.thinking import CASES, run_thinking, thinking_table
@@ -26,6 +25,7 @@ from agentkit.client import OpenAIClient, Timings, Turn, Usage
 from agentkit.serving.models import TOY_MODELS, models_dir
 from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
+from agentkit.trace.turn import RequestStats
 
 needs_toys = pytest.mark.skipif(not all((models_dir() / name).is_dir() for name in TOY_MODELS),
                                 reason="the toy models are not in fixtures/models")

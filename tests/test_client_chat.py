@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from agentkit.chat.command import stats_line
-from agentkit.trace.turn import Timings, Turn, Usage
 from agentkit.serving.models import models_dir
+from agentkit.trace.turn import Timings, Turn, Usage
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATS = re.compile(r"TTFT (\d+) ms \| ITL [\d.]+ ms \| (\d+) tok/s \| (\d+) tokens \| prompt (\d+) \((\d+) cached\)")

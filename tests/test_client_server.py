@@ -12,8 +12,8 @@ from agentkit.client import History, OpenAIClient
 from agentkit.errors import (
     ContextTooLongError, ModelNotServedError, RequestTimeoutError, ServerUnreachableError, StreamInterruptedError,
 )
-from agentkit.serving.models import TOY_MODELS, models_dir
 from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallReady
+from agentkit.serving.models import TOY_MODELS, models_dir
 from agentkit.serving.server import ManagedServer, free_port
 from agentkit.tools import example_tools
 

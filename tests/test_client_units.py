@@ -5,16 +5,16 @@ import json
 
 import pytest
 
-from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.client.history import History, assistant_message, naive_assistant_message, soft_switch
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.client.raw import (
     bytes_from_logprobs, drop_stop_token, output_opened_think, prompt_opened_think, token_ids_from_logprobs,
 )
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
+from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCall, parse_assistant
 from agentkit.trace.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
 from agentkit.trace.turn import Timings, Turn, Usage
-from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCall, parse_assistant
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "description": "Weather.",
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}

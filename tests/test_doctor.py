@@ -9,8 +9,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from agentkit.serving import doctor
 from agentkit.errors import BackendError
+from agentkit.serving import doctor
 from agentkit.serving.backend import probe_backend, require_backend
 from agentkit.serving.doctor import (
     Check,

@@ -19,8 +19,8 @@ import pytest
 from openai import OpenAI
 
 from agentkit.errors import PortInUseError, ServerNotReadyError, ServerStartError
-from agentkit.serving.models import TOY_MODELS, missing_model_files, models_dir
 from agentkit.serving.chat_template import TEMPLATE_NAMES
+from agentkit.serving.models import TOY_MODELS, missing_model_files, models_dir
 from agentkit.serving.server import ManagedServer, free_port
 
 pytestmark = pytest.mark.server

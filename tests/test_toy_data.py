@@ -171,8 +171,8 @@ def test_no_heldout_name_hides_in_the_prompts_or_tool_descriptions():
 
 
 def test_eval_scores_a_perfect_run_right_and_a_wrong_argument_wrong():
-    from agentkit.toy.simple_loop import CallRecord, LoopRun
     from agentkit.toy.evaluate import score_task
+    from agentkit.toy.simple_loop import CallRecord, LoopRun
 
     task = next(t for t in generate_transcripts(50, "heldout", seed=11) if t.family == "weather_then_convert")
     names = {s["function"]["name"] for s in task.tools}

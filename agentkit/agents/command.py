@@ -18,8 +18,8 @@ from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.runner import PATTERNS, run_agent
-from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.errors import AgentkitError
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
 

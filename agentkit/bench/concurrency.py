@@ -25,10 +25,10 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from agentkit.bench.measure import fixed_length_body
-from agentkit.trace.turn import RequestStats
 from agentkit.bench.prompts import SPEED_PROMPT
 from agentkit.bench.tables import median, ms, new_table, p95, rate
 from agentkit.client import OpenAIClient
+from agentkit.trace.turn import RequestStats
 
 DEFAULT_LEVELS = (1, 2, 4, 8)
 

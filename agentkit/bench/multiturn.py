@@ -25,9 +25,9 @@ from typing import Literal
 from pydantic import BaseModel
 from rich.table import Table
 
+from agentkit.bench.cache_report import QUESTIONS, RequestCost, run_conversation
 from agentkit.bench.tables import ms, new_table
 from agentkit.client import OpenAIClient
-from agentkit.bench.cache_report import QUESTIONS, RequestCost, run_conversation
 from agentkit.errors import ModelFilesMissingError
 from agentkit.tools import ToolBox
 

@@ -24,10 +24,10 @@ from pydantic import BaseModel
 from rich.table import Table
 
 from agentkit.bench.measure import fixed_length_body
-from agentkit.trace.turn import RequestStats
 from agentkit.bench.prompts import SPEED_PROMPT
 from agentkit.bench.tables import median, ms, new_table, rate
 from agentkit.client import OpenAIClient
+from agentkit.trace.turn import RequestStats
 
 
 class SpeedResult(BaseModel):

@@ -28,8 +28,8 @@ from rich.text import Text
 
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
-from agentkit.trace.turn import Turn
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
+from agentkit.trace.turn import Turn
 
 MAX_TOOL_STEPS = 4
 HELP = "/think  /nothink  /prompt  /reset  /quit"

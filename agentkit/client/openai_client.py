@@ -36,10 +36,10 @@ from agentkit.client.raw import exact_text, output_opened_think, prompt_opened_t
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
 from agentkit.client.server_errors import TRANSPORT_ERRORS, interrupted_error, timeout_error, translate
-from agentkit.trace.timing import stream_timings
-from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 from agentkit.errors import ModelFilesMissingError
 from agentkit.parsing import StreamParser
+from agentkit.trace.timing import stream_timings
+from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 
 
 class OpenAIClient:

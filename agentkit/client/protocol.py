@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from agentkit.trace.turn import ParserMode, Turn
 from agentkit.parsing import Event
+from agentkit.trace.turn import ParserMode, Turn
 
 OnDelta = Callable[[Event], None]
 """Called with each `ReasoningDelta`, `ContentDelta`, `ToolCallReady` or `IssueEvent` as it arrives."""

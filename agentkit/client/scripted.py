@@ -27,11 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from agentkit.client.protocol import Client, OnDelta
-from agentkit.trace.reader import read_trace
-from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 from agentkit.errors import ClientError
 from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallReady, parse_assistant
 from agentkit.parsing import render_tool_call_xml
+from agentkit.trace.reader import read_trace
+from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 
 
 class ScriptExhaustedError(ClientError):

@@ -18,9 +18,9 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from agentkit.trace.timing import percentile
 from agentkit.trace.events import ModelCall, RunEnd
 from agentkit.trace.reader import Trace
+from agentkit.trace.timing import percentile
 
 
 class TimelineBar(BaseModel):

@@ -30,11 +30,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from agentkit.errors import AgentkitError
+from agentkit.serving.models import model_directory
 from agentkit.sizing.chips import chip_bandwidth
 from agentkit.sizing.kv_cache import fixed_state_bytes, kv_bytes_per_token, value_bytes
 from agentkit.sizing.parameters import ParameterCount, count_parameters, read_config, text_config
-from agentkit.errors import AgentkitError
-from agentkit.serving.models import model_directory
 
 GROUP_OVERHEAD_BITS = 32 / 64
 """Bits per weight that MLX's per-group scale and offset add (two 16-bit values per 64 weights)."""

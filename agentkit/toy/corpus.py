@@ -18,8 +18,8 @@ from typing import Iterator
 
 from pydantic import BaseModel, Field
 
-from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.prompts import render_prompt
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.toy.entities import EntityPools, Split
 from agentkit.toy.families import FAMILIES
 from agentkit.toy.script import Transcript, TranscriptScript

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agentkit.serving.endpoint import open_endpoint
-from agentkit.toy.simple_loop import LoopRun, run_loop
 from agentkit.harness.suite import ExpectedCall, check_calls
+from agentkit.serving.endpoint import open_endpoint
 from agentkit.toy.build import HELDOUT_SEED
 from agentkit.toy.corpus import generate_transcripts
 from agentkit.toy.script import Transcript
+from agentkit.toy.simple_loop import LoopRun, run_loop
 from agentkit.toy.world import ToyWorld
 
 

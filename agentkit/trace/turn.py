@@ -19,8 +19,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agentkit.trace.timing import percentile
 from agentkit.parsing import ParseIssue, ToolCall
+from agentkit.trace.timing import percentile
 
 ParserMode = Literal["server", "raw"]
 
