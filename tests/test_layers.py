@@ -158,3 +158,14 @@ def test_help_imports_no_command_module():
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT)
     assert done.returncode == 0, done.stderr
     assert eval(done.stdout) == ["agentkit.cli"]
+
+
+def test_every_command_has_one_shape():
+    import importlib
+
+    from agentkit.cli import COMMANDS
+
+    for name, command in COMMANDS.items():
+        module = importlib.import_module(command.module)
+        assert callable(module.add_arguments) and callable(module.run), name
+        assert command.module.split(".")[1] in LAYER_OF, f"{name}: {command.module} is in no layer"
