@@ -302,3 +302,18 @@ def test_without_the_model_files_prompt_tools_say_what_is_missing():
     assert exact_text(None, [{"bytes": [104, 105]}], "stop", None, "http://x/v1") == "hi"
     with pytest.raises(RawModeUnavailableError, match="parser='server'"):
         exact_text(None, [{"token": "hi"}], "stop", None, "http://x/v1")
+
+
+def test_an_endpoint_carries_the_model_directory_and_template_to_the_client():
+    from agentkit.client import OpenAIClient
+    from agentkit.serving.endpoint import open_endpoint
+    from agentkit.serving.models import models_dir
+
+    # With --url nothing is started; the kit still finds a toy model's files on this machine.
+    with open_endpoint("toy-moe", url="http://127.0.0.1:9/v1", template="hermes") as endpoint:
+        assert (endpoint.model_dir, endpoint.template) == (models_dir() / "toy-moe", "hermes")
+        client = OpenAIClient(endpoint)
+        assert client.local.directory == endpoint.model_dir and client.local.dialect == "hermes"
+    with open_endpoint("org/not-cached-anywhere", url="http://127.0.0.1:9/v1") as remote:
+        assert remote.model_dir is None and OpenAIClient(remote).local is None
+

@@ -42,8 +42,14 @@ class LocalModel:
     @classmethod
     def find(cls, model_id: str, template: str | None = None) -> LocalModel | None:
         """The model behind `model_id` when its files are on this machine, else None."""
-        directory = model_directory(model_id, holding="tokenizer.json")
-        return None if directory is None else cls(directory=directory, template_spec=template)
+        return cls.at(model_directory(model_id, holding="tokenizer.json"), template)
+
+    @classmethod
+    def at(cls, directory: Path | None, template: str | None = None) -> LocalModel | None:
+        """The model in `directory` (what an `Endpoint` found), or None when it has no tokenizer.json."""
+        if directory is None or not (directory / "tokenizer.json").is_file():
+            return None
+        return cls(directory=directory, template_spec=template)
 
     @cached_property
     def template(self) -> str:

@@ -80,7 +80,7 @@ class OpenAIClient:
         self.check_context = check_context
         template = template or getattr(endpoint, "template", None)
         directory = getattr(endpoint, "model_dir", None)
-        self.local = (LocalModel(directory, template) if directory is not None
+        self.local = (LocalModel.at(directory, template) if directory is not None
                       else LocalModel.find(self.model, template))
         self._sdk = openai.OpenAI(base_url=self.base_url, api_key=self.api_key, max_retries=0,
                                   timeout=openai.Timeout(timeout, connect=connect_timeout))
