@@ -1,8 +1,11 @@
-"""The `agentkit` command: one small function per subcommand.
+"""The `agentkit` command: a table of subcommands, each one module beside its package.
 
-Each `add_<name>` function declares its arguments and a `run` function that
-imports the module doing the work only when that subcommand runs, so
-`agentkit --help` stays fast (importing mlx_lm alone takes seconds).
+Every command module has the same two functions: `add_arguments(parser)`
+declares its arguments and `run(args) -> int` does the work. Only the module
+of the command being run is imported (`agentkit --help` imports none of them:
+mlx_lm alone takes seconds to import). A new subcommand is one row in
+`COMMANDS` and one module with those two functions.
+
 Kit errors (`AgentkitError`) are printed as a red message with their fix and
 exit code 2; set AGENTKIT_DEBUG=1 to get the traceback as well.
 """
@@ -10,244 +13,74 @@ exit code 2; set AGENTKIT_DEBUG=1 to get the traceback as well.
 from __future__ import annotations
 
 import argparse
+import importlib
 import os
-import signal
 import sys
-from collections.abc import Callable
-from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
-if TYPE_CHECKING:  # the real import waits until an error is printed (keeps --help fast)
+if TYPE_CHECKING:  # the real import waits until an error is printed (keeps --help light)
     from agentkit.errors import AgentkitError
 
-Subcommands = "argparse._SubParsersAction[argparse.ArgumentParser]"
+
+class Command(NamedTuple):
+    """One subcommand: where it lives and what `--help` says about it."""
+
+    module: str
+    """The module with `add_arguments(parser)` and `run(args) -> int`."""
+    help: str
+    """The line in `agentkit --help`."""
+    description: str
+    """The paragraph at the top of `agentkit NAME --help`."""
 
 
-def add_serve(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "serve", help="run mlx_lm.server for a model in the foreground until Ctrl-C",
-        description="Start mlx_lm.server for MODEL, wait until it answers, print its URL.",
-    )
-    parser.add_argument("model", metavar="MODEL",
-                        help="toy-dense, toy-moe, a model directory, or a Hugging Face id")
-    parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
-    parser.add_argument("--template", default=None,
-                        help="chat template: a kit name (qwen3.6, hermes) or a .jinja path")
-    parser.add_argument("--host", default="127.0.0.1",
-                        help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--ready-timeout", type=float, default=60.0,
-                        help="seconds to wait for the model to load (default: 60)")
-    parser.set_defaults(run=run_serve)
+COMMANDS: dict[str, Command] = {
+    "serve": Command(
+        "agentkit.serving.command", "run mlx_lm.server for a model in the foreground until Ctrl-C",
+        "Start mlx_lm.server for MODEL, wait until it answers, print its URL."),
+    "doctor": Command(
+        "agentkit.serving.doctor", "check Python, MLX, memory, the toy models and a server",
+        "Check that this machine can serve models; exit 1 if a required check fails."),
+    "compare": Command(
+        "agentkit.harness.compare", "run the same agent on a dense and a MoE model and compare them",
+        "Serve the dense model, run the suite, stop it; then the same for the MoE model; "
+        "print tool calls, correctness and latency side by side."),
+    "toy": Command(
+        "agentkit.toy.command", "rebuild and evaluate the toy models (data, train, eval)",
+        "Rebuild the toy models: `toy data`, then `toy train`; `toy eval` scores them "
+        "on held-out tasks through the real mlx_lm.server."),
+    "chat": Command(
+        "agentkit.chat.command", "chat with a model: streamed answers, thinking toggles, a live stats line",
+        "Chat with a model (one message per line from a pipe). "
+        "Commands: /think, /nothink, /prompt, /reset, /quit."),
+    "run": Command(
+        "agentkit.agents.command", "run an agent (react, reflection, plan) on a task, shown live and traced",
+        "Run one agent pattern on TASK with the kit's example tools; show it live and save its trace."),
+    "trace": Command(
+        "agentkit.harness.trace_diff", "read saved traces (trace show FILE, trace diff A B)",
+        "Read the traces that `agentkit run` saves."),
+    "bench": Command(
+        "agentkit.bench.command", "the write-ups' benches: speed, thinking, multiturn, concurrency",
+        "Run one bench on a model (--model, default toy-dense) or a running server (--url) "
+        "and print its table."),
+    "fit": Command(
+        "agentkit.sizing.command", "will a model fit in memory, and its decode ceiling on a chip",
+        "Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
+        "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit."),
+}
 
 
-def run_serve(args: argparse.Namespace) -> int:
-    from rich.console import Console
-
-    from agentkit.errors import ServerStartError
-    from agentkit.server import ManagedServer
-
-    console = Console()
-    # A plain `kill` (SIGTERM) should stop the server too, through the same
-    # clean path as Ctrl-C instead of leaving it orphaned.
-    signal.signal(signal.SIGTERM, _raise_keyboard_interrupt)
-    server = ManagedServer(args.model, port=args.port, template=args.template,
-                           host=args.host, ready_timeout=args.ready_timeout)
-    stopped_by_user = False
-    try:
-        with console.status(f"starting mlx_lm.server for {args.model}..."):
-            server.start()
-        # One unwrapped line each, so scripts can read them from a pipe.
-        for line in (f"ready {server.base_url}", f"model id: {server.model_id}",
-                     f"log: {server.log_path}", "Ctrl-C to stop"):
-            console.print(line, soft_wrap=True, highlight=False, markup=False)
-        code = server.wait()
-    except KeyboardInterrupt:
-        stopped_by_user = True
-    finally:
-        server.stop()
-    if stopped_by_user:
-        console.print("stopped")
-        return 0
-    raise ServerStartError(
-        f"mlx_lm.server exited on its own with code {code}.\n{server.log_tail(20)}",
-        fix=f"read the full log at {server.log_path}",
-    )
-
-
-def add_doctor(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "doctor", help="check Python, MLX, memory, the toy models and a server",
-        description="Check that this machine can serve models; exit 1 if a required check fails.",
-    )
-    parser.add_argument("--url", default=None,
-                        help="server to look for (default: mlx_lm.server's own default, "
-                        "port 8080 on this machine); when given, no answer is a failure")
-    parser.set_defaults(run=run_doctor)
-
-
-def run_doctor(args: argparse.Namespace) -> int:
-    from agentkit.doctor import DEFAULT_URL, report, run_checks
-
-    return report(run_checks(url=args.url or DEFAULT_URL, url_required=args.url is not None))
-
-
-def add_compare(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "compare", help="run the same agent on a dense and a MoE model and compare them",
-        description="Serve the dense model, run the suite, stop it; then the same for the MoE model; "
-        "print tool calls, correctness and latency side by side.",
-    )
-    from agentkit.compare import add_arguments
-
-    add_arguments(parser)
-    parser.set_defaults(run=run_compare)
-
-
-def run_compare(args: argparse.Namespace) -> int:
-    from agentkit.compare import run_compare as compare
-
-    return compare(args)
-
-
-def add_toy(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "toy", help="rebuild and evaluate the toy models (data, train, eval)",
-        description="Rebuild the toy models: `toy data`, then `toy train`; `toy eval` scores them "
-        "on held-out tasks through the real mlx_lm.server.",
-    )
-    from agentkit.toy.__main__ import add_arguments
-
-    add_arguments(parser)
-    parser.set_defaults(run=run_toy)
-
-
-def run_toy(args: argparse.Namespace) -> int:
-    from agentkit.toy.__main__ import run
-
-    return run(args)
-
-
-def add_chat(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "chat", help="chat with a model: streamed answers, thinking toggles, a live stats line",
-        description="Chat with a model (one message per line from a pipe). "
-        "Commands: /think, /nothink, /prompt, /reset, /quit.",
-    )
-    from agentkit.client.chat_app import add_chat_arguments
-
-    add_chat_arguments(parser)
-    parser.set_defaults(run=run_chat)
-
-
-def run_chat(args: argparse.Namespace) -> int:
-    from agentkit.client.chat_app import run_from_args
-
-    return run_from_args(args)
-
-
-def add_run(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "run", help="run an agent (react, reflection, plan) on a task, shown live and traced",
-        description="Run one agent pattern on TASK with the kit's example tools; show it live and save its trace.",
-    )
-    from agentkit.agents.command import add_arguments
-
-    add_arguments(parser)
-    parser.set_defaults(run=run_run)
-
-
-def run_run(args: argparse.Namespace) -> int:
-    from agentkit.agents.command import run
-
-    return run(args)
-
-
-def add_trace(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser("trace", help="read saved traces (trace show FILE, trace diff A B)",
-                                    description="Read the traces that `agentkit run` saves.")
-    actions = parser.add_subparsers(dest="trace_command", metavar="ACTION", required=True)
-    show = actions.add_parser("show", help="print a trace as the run looked, then a summary")
-    show.add_argument("file", type=Path, metavar="FILE", help="a .jsonl trace")
-    diff = actions.add_parser("diff", help="align the decisions of two traces and show where they part")
-    diff.add_argument("a", type=Path, metavar="A", help="a .jsonl trace")
-    diff.add_argument("b", type=Path, metavar="B", help="another .jsonl trace")
-    parser.set_defaults(run=run_trace)
-
-
-def run_trace(args: argparse.Namespace) -> int:
-    if args.trace_command == "diff":
-        from agentkit.harness.trace_diff import run_trace_diff
-
-        return run_trace_diff(args.a, args.b)
-    from agentkit.trace.show import show_trace
-
-    show_trace(args.file)
-    return 0
-
-
-def add_bench(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "bench", help="the write-ups' benches: speed, thinking, multiturn, concurrency",
-        description="Run one bench on a model (--model, default toy-dense) or a running server (--url) "
-        "and print its table.",
-    )
-    from agentkit.bench.command import add_arguments
-
-    add_arguments(parser)
-    parser.set_defaults(run=run_bench)
-
-
-def run_bench(args: argparse.Namespace) -> int:
-    from agentkit.bench.command import run
-
-    return run(args)
-
-
-def add_fit(subcommands: Subcommands) -> None:
-    parser = subcommands.add_parser(
-        "fit", help="will a model fit in memory, and its decode ceiling on a chip",
-        description="Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
-        "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit.",
-    )
-    from agentkit.fit import add_arguments
-
-    add_arguments(parser)
-    parser.set_defaults(run=run_fit)
-
-
-def run_fit(args: argparse.Namespace) -> int:
-    from agentkit.fit import run
-
-    return run(args)
-
-
-# ---------------------------------------------------------------------------
-# Registration point. A new subcommand is one `add_<name>(subcommands)`
-# function above, following add_serve: declare its arguments, set
-# `run=run_<name>`, and import its module inside `run_<name>`. Then list it
-# here. Planned: compare, toy (with `toy train` / `toy eval` as its own
-# subparsers), chat, run, trace, bench, fit.
-# ---------------------------------------------------------------------------
-SUBCOMMANDS: list[Callable[[Subcommands], None]] = [
-    add_serve,
-    add_doctor,
-    add_compare,
-    add_toy,
-    add_chat,
-    add_run,
-    add_trace,
-    add_bench,
-    add_fit,
-]
-
-
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only`, just that command's module is imported (what `main` does)."""
     parser = argparse.ArgumentParser(
         prog="agentkit", description="Build LLM agents from scratch against a local mlx_lm.server."
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for add in SUBCOMMANDS:
-        add(subcommands)
+    for name, command in COMMANDS.items():
+        sub = subcommands.add_parser(name, help=command.help, description=command.description)
+        if only is None or name == only:
+            module = importlib.import_module(command.module)
+            module.add_arguments(sub)
+            sub.set_defaults(run=module.run)
     return parser
 
 
@@ -255,7 +88,11 @@ def main(argv: list[str] | None = None) -> int:
     """Entry point of the `agentkit` console script; returns the exit code."""
     from agentkit.errors import AgentkitError
 
-    args = build_parser().parse_args(argv)
+    argv = sys.argv[1:] if argv is None else argv
+    # The command is the first word that is not an option; "" (none, as in
+    # `agentkit --help`) imports no command module at all.
+    chosen = next((word for word in argv if not word.startswith("-")), "")
+    args = build_parser(only=chosen).parse_args(argv)
     try:
         return args.run(args)
     except AgentkitError as exc:
@@ -277,10 +114,6 @@ def _print_error(exc: AgentkitError) -> None:
     console.print(Text(f"error: {exc.message}", style="red"), soft_wrap=True)
     if exc.fix:
         console.print(Text(f"fix: {exc.fix}", style="bold"), soft_wrap=True)
-
-
-def _raise_keyboard_interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from agentkit.server import ManagedServer
+from agentkit.serving.server import ManagedServer
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKED = re.compile(r"checked: (\d+)/(\d+) ")

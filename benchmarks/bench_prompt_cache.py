@@ -4,7 +4,7 @@
     python benchmarks/bench_prompt_cache.py --model toy-moe
     python benchmarks/bench_prompt_cache.py --variants kit naive no-preserve --json cache.json
 
-Each variant plays the same questions (`agentkit.client.cache_report.QUESTIONS`)
+Each variant plays the same questions (`agentkit.bench.cache_report.QUESTIONS`)
 through a real mlx_lm.server, one request per model turn, with streaming on,
 and records per request: prompt tokens, cached tokens (the server's
 `usage.prompt_tokens_details.cached_tokens`), uncached tokens, the tokens of
@@ -35,9 +35,9 @@ import tempfile
 
 from rich.console import Console
 
+from agentkit.bench.cache_report import cost_table, latency_summary, run_conversation, target_met
 from agentkit.client import OpenAIClient
-from agentkit.client.cache_report import cost_table, latency_summary, run_conversation, target_met
-from agentkit.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import example_tools
 
 VARIANTS = {
@@ -62,7 +62,7 @@ def main() -> int:
         toolbox = example_tools(workspace)
         for name in args.variants:
             with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
-                client = OpenAIClient(endpoint, template=args.template)
+                client = OpenAIClient(endpoint)
                 costs = run_conversation(client, toolbox, max_requests=args.turns, **VARIANTS[name])
             results[name] = costs
             console.print(cost_table(f"{name} history on {endpoint.label}", costs))

@@ -7,7 +7,7 @@
 
 The same program as `agentkit chat`. Type /think or /nothink to turn reasoning
 on or off, /prompt to see the exact prompt the chat template built, /reset to
-start over, /quit to leave. The code is in agentkit/client/chat_app.py: a loop
+start over, /quit to leave. The code is in agentkit/chat/command.py: a loop
 over user lines, a `History` that keeps the server's prompt cache hot, and
 `OpenAIClient.complete(..., on_delta=...)` feeding a rich `Live` display.
 """
@@ -15,13 +15,13 @@ over user lines, a `History` that keeps the server's prompt cache hot, and
 import argparse
 import sys
 
-from agentkit.client.chat_app import add_chat_arguments, run_from_args
+from agentkit.chat.command import add_arguments, run
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Chat with a model; /think, /nothink, /prompt, /reset, /quit.")
-    add_chat_arguments(parser)
-    return run_from_args(parser.parse_args())
+    add_arguments(parser)
+    return run(parser.parse_args())
 
 
 if __name__ == "__main__":

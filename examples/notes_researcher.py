@@ -23,7 +23,7 @@ from rich.console import Console
 
 from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import DEFAULT_NOTES_DIR, ToolBox, make_search_notes
 from agentkit.trace import ToolResultEvent, Tracer
 from agentkit.trace.show import TraceView
@@ -70,7 +70,7 @@ def main() -> int:
     view = TraceView(console)
     right = 0
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         for question, expected in questions:
             tracer = Tracer(on_event=view.event, on_delta=view.delta)
             try:

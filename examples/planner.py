@@ -22,8 +22,8 @@ from rich.console import Console
 
 from agentkit.agents import AgentConfig, run_agent
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.errors import AgentkitError
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 from agentkit.trace import Tracer
 from agentkit.trace.show import TraceView
@@ -55,7 +55,7 @@ def main() -> int:
     right = 0
     try:
         with endpoint_from_args(args) as endpoint:
-            client = OpenAIClient(endpoint, template=args.template)
+            client = OpenAIClient(endpoint)
             for task, facts in tasks:
                 try:
                     answer = run_agent("plan", client, toolbox, task, config,

@@ -20,7 +20,7 @@ from rich.console import Console
 
 from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, calculator, convert_units, get_weather
 from agentkit.trace import Tracer
 from agentkit.trace.show import TraceView
@@ -55,7 +55,7 @@ def main() -> int:
     view = TraceView(console)
     right = 0
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         for task, facts in tasks:
             try:
                 result = run_agent(args.pattern, client, toolbox, task, config,

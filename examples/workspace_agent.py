@@ -24,7 +24,7 @@ from rich.console import Console
 
 from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, make_workspace_tools
 from agentkit.trace import Tracer
 from agentkit.trace.show import TraceView
@@ -75,7 +75,7 @@ def main() -> int:
     right = 0
     console.print(f"workspace: {root}", highlight=False, soft_wrap=True)
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         for task, check in tasks:
             try:
                 answer = run_agent("react", client, toolbox, task, config,

@@ -23,9 +23,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.client.timing import percentile
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
+from agentkit.trace.timing import percentile
 
 QUESTION = [{"role": "user", "content": "Hello"}]
 
@@ -89,9 +89,9 @@ def _stats_line(sent: float, arrivals: list[float]) -> str:
     return f"TTFT {(arrivals[0] - sent) * 1000:.0f} ms | {len(arrivals)} chunks | {rate}"
 
 
-def step_3_the_kit_client(console: Console, endpoint, template: str | None) -> None:
+def step_3_the_kit_client(console: Console, endpoint) -> None:
     console.rule("3. The kit's client times it for you")
-    client = OpenAIClient(endpoint, template=template)
+    client = OpenAIClient(endpoint)
     # Only the schemas are needed, so the file tools' workspace can go at once.
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson01-") as workspace:
         tools = example_tools(workspace).schemas()
@@ -125,7 +125,7 @@ def main() -> int:
         sdk = endpoint.openai(timeout=60)
         step_1_complete_request(console, sdk, endpoint.model_id)
         step_2_stream_and_time(console, sdk, endpoint.model_id)
-        step_3_the_kit_client(console, endpoint, args.template)
+        step_3_the_kit_client(console, endpoint)
     return 0
 
 

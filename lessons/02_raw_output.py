@@ -23,7 +23,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 MESSAGES = [{"role": "user", "content": "What's the weather in Paris?"}]
@@ -128,7 +128,7 @@ def main() -> int:
         template = args.template or "the model's own"
         console.print(f"server: {endpoint.base_url}  model: {endpoint.label}  template: {template}", highlight=False)
         sdk = endpoint.openai(timeout=60)
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         if client.local is None:
             console.print("This lesson decodes token ids with the model's tokenizer, and the files of "
                           f"{endpoint.model_id!r} are not on this machine: serve a local model (or a toy model).")

@@ -24,8 +24,8 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))
@@ -104,7 +104,7 @@ def main() -> int:
         tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        step_1_a_real_output(console, OpenAIClient(endpoint, template=args.template), tools)
+        step_1_a_real_output(console, OpenAIClient(endpoint), tools)
     step_2_where_the_naive_parser_breaks(console)
     step_3_your_parser(console)
     return 0

@@ -25,9 +25,9 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant
 from agentkit.parsing.schema import convert_value
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))
@@ -165,7 +165,7 @@ def main() -> int:
         tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         step_1_a_real_call(console, client, endpoint.openai(timeout=60), endpoint.model_id, tools)
     step_2_conversion_rules(console)
     step_3_drift(console, tools)

@@ -22,11 +22,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agentkit.chat_template import load_chat_template, render_chat
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant
+from agentkit.serving.chat_template import load_chat_template, render_chat
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 TASKS = ["What's the weather in Paris?", "What's the weather in Paris and Tokyo?", "What is 17 * 23?",
@@ -135,7 +135,7 @@ def main() -> int:
     step_1_prompt_tails(console)  # needs no model: rendered locally
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         step_2_split(console, client, tools)
         step_3_soft_switches(console, client, tools)
         step_4_what_thinking_costs(console, client, tools)

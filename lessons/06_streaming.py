@@ -23,14 +23,14 @@ from rich.text import Text
 
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import (
     ContentDelta,
     Event,
     IssueEvent,
     ReasoningDelta,
     StreamParser,
-    ToolCallEvent,
+    ToolCallReady,
     parse_assistant,
 )
 from agentkit.tools import example_tools
@@ -74,7 +74,7 @@ def describe(events: list[Event]) -> str:
             parts.append(f"reasoning {event.text!r}")
         elif isinstance(event, ContentDelta):
             parts.append(f"content {event.text!r}")
-        elif isinstance(event, ToolCallEvent):
+        elif isinstance(event, ToolCallReady):
             parts.append(f"CALL {event.call.name}({event.call.arguments})")
         elif isinstance(event, IssueEvent):
             parts.append(f"issue {event.issue.code}")
@@ -134,7 +134,7 @@ def step_3_three_characters(console: Console, text: str, opened: bool) -> None:
     events = [event for chunk in chunks for event in parser.feed(chunk)] + parser.close()
     reasoning = "".join(e.text for e in events if isinstance(e, ReasoningDelta))
     content = "".join(e.text for e in events if isinstance(e, ContentDelta))
-    calls = [f"{e.call.name}({e.call.arguments})" for e in events if isinstance(e, ToolCallEvent)]
+    calls = [f"{e.call.name}({e.call.arguments})" for e in events if isinstance(e, ToolCallReady)]
     console.print(f"StreamParser's reasoning deltas add up to {reasoning!r}", markup=False)
     console.print(f"StreamParser's content deltas add up to {content!r}; calls: {calls}", markup=False)
 
@@ -172,7 +172,7 @@ def main() -> int:
         tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         # Raw mode returns the token ids: the chunks a raw stream would have carried.
         turn = client.complete(QUESTION, tools, parser="raw", max_tokens=200)
         opened = prompt_opened_think(client.render_prompt(QUESTION, tools))

@@ -26,8 +26,8 @@ from rich.text import Text
 
 from agentkit.client import OpenAIClient
 from agentkit.client.raw import prompt_opened_think
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.parsing import parse_assistant, render_tool_call_hermes, render_tool_call_xml
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))
@@ -218,7 +218,7 @@ def main() -> int:
         tools = example_tools(workspace).schemas()
     console.print("starting the model server (or connecting to --url)...")
     with endpoint_from_args(args) as endpoint:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         step_1_the_reference_is_faithful(console, client, endpoint.openai(timeout=60), endpoint.model_id, tools)
     step_2_agreement_on_generated_calls(console)
     step_3_disagreements(console)

@@ -21,7 +21,7 @@ from rich.console import Console
 from rich.panel import Panel
 
 from agentkit.client import History, OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
 
@@ -114,7 +114,7 @@ def main() -> int:
     # The file tools work in a scratch folder, removed when the lesson ends.
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson08-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace)
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         sdk = endpoint.openai(timeout=60)
         step_1_tools_in_the_prompt(console, client, toolbox.schemas())
         step_2_one_call_and_its_result(console, sdk, endpoint.model_id, toolbox)

@@ -20,9 +20,9 @@ from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
 
+from agentkit.bench.cache_report import cost_table, run_conversation, target_met
 from agentkit.client import History, OpenAIClient
-from agentkit.client.cache_report import cost_table, run_conversation, target_met
-from agentkit.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import ToolBox, example_tools
 
 HISTORIES = {
@@ -64,7 +64,7 @@ def step_2_ten_turns_three_histories(console: Console, args: argparse.Namespace,
     for name, options in HISTORIES.items():
         # A fresh server per history, so no history reads another's cache.
         with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
-            client = OpenAIClient(endpoint, template=args.template)
+            client = OpenAIClient(endpoint)
             costs = run_conversation(client, toolbox, **options)
         console.print(cost_table(f"{name} history", costs))
         met, within, checked = target_met(costs)
@@ -97,7 +97,7 @@ def main() -> int:
         toolbox = example_tools(workspace)
         console.print("starting the model server (or connecting to --url)...")
         with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
-            step_1_where_the_prefix_breaks(console, OpenAIClient(endpoint, template=args.template), toolbox)
+            step_1_where_the_prefix_breaks(console, OpenAIClient(endpoint), toolbox)
         step_2_ten_turns_three_histories(console, args, toolbox)
     return 0
 

@@ -20,8 +20,8 @@ from rich.panel import Panel
 
 from agentkit.agents import AgentConfig, react
 from agentkit.client import Client, History, OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import ModelCall, Tracer
 from agentkit.trace.show import TraceView
@@ -95,7 +95,7 @@ def main() -> int:
     # The file tools work in a scratch folder, removed when the lesson ends.
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson11-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace)
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         step_1_the_loop(console, client, toolbox)
         step_2_the_kits_react(console, client, toolbox)
         step_3_parallel_calls(console, client, toolbox)

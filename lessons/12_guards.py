@@ -20,8 +20,8 @@ from rich.console import Console
 from agentkit.agents import AgentConfig, react
 from agentkit.client import Client, OpenAIClient
 from agentkit.client.scripted import ScriptedClient, call_turn, raw_turn, text_turn
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.errors import AgentkitError
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import GuardEvent, ToolResultEvent, Tracer
 
@@ -108,7 +108,7 @@ def main() -> int:
         step_4_call_in_reasoning(console, toolbox)
         console.print("starting the model server (or connecting to --url)...")
         with endpoint_from_args(args) as endpoint:
-            step_5_limits_on_the_real_model(console, OpenAIClient(endpoint, template=args.template), toolbox)
+            step_5_limits_on_the_real_model(console, OpenAIClient(endpoint), toolbox)
     return 0
 
 

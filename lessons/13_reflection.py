@@ -21,8 +21,8 @@ from agentkit.agents import AgentConfig, Critique, InvalidReply, parse_json_repl
 from agentkit.agents.json_reply import ask_json
 from agentkit.agents.model_call import AgentModel
 from agentkit.client import Client, History, OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import Tracer
 from agentkit.trace.show import TraceView
@@ -83,7 +83,7 @@ def main() -> int:
     # The file tools work in a scratch folder, removed when the lesson ends.
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson13-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace)
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         step_1_the_pattern(console, client, toolbox, config)
         step_2_the_critic_alone(console, client, config)
         step_3_reading_json(console)

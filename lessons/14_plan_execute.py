@@ -21,8 +21,8 @@ from rich.panel import Panel
 
 from agentkit.agents import AgentConfig, plan_and_execute, react
 from agentkit.client import Client, OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.prompts import render_prompt
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import ModelCall, Tracer
 from agentkit.trace.show import TraceView
@@ -76,7 +76,7 @@ def main() -> int:
     # The file tools work in a scratch folder, removed when the lesson ends.
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson14-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace)
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         result = step_1_the_pattern(console, client, toolbox, config)
         step_2_what_a_step_sees(console, result)
         step_3_replanning(console, client, toolbox, config)

@@ -26,7 +26,7 @@ from agentkit.agents import AgentConfig, react
 from agentkit.agents.command import select_tools
 from agentkit.client import OpenAIClient
 from agentkit.client.scripted import RecordingClient, ScriptedClient
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 from agentkit.trace import ToolCallEvent, ToolResultEvent, Trace, read_trace
 from agentkit.trace.show import show_trace
@@ -105,7 +105,7 @@ def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, 
         toolbox = select_tools(example_tools(folder), ",".join(trace.start.tools))
         with endpoint_from_args(args) as endpoint:
             # RecordingClient saves every turn the real client returns (one JSON line each).
-            recorder = RecordingClient(OpenAIClient(endpoint, template=args.template), folder / "turns.jsonl")
+            recorder = RecordingClient(OpenAIClient(endpoint), folder / "turns.jsonl")
             result = react(recorder, toolbox, trace.start.task, AgentConfig(**trace.start.config))
         turns_now = ScriptedClient.load(folder / "turns.jsonl").turns
     for number, (old, new) in enumerate(zip(trace.model_calls(), turns_now), start=1):

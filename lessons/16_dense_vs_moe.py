@@ -20,14 +20,14 @@ from rich.console import Console
 
 from agentkit.agents import AgentConfig
 from agentkit.client import OpenAIClient
-from agentkit.compare import versions
-from agentkit.endpoint import open_endpoint
+from agentkit.harness.compare import versions
 from agentkit.harness.diff import describe_divergence
 from agentkit.harness.report_html import render_html
 from agentkit.harness.report_terminal import print_report, print_trace_diff
 from agentkit.harness.run import TaskRun, run_suite, warm_up
+from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
-from agentkit.suite import load_suite
+from agentkit.serving.endpoint import open_endpoint
 from agentkit.trace import read_trace
 
 # A single call, parallel calls, a chain on a name the toy models mangle, and a Reflection task.

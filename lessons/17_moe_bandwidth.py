@@ -21,12 +21,12 @@ import numpy as np
 from rich.console import Console
 from rich.table import Table
 
-from agentkit.bench.parameters import safetensors_header
 from agentkit.bench.speed import run_speed
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import open_endpoint
-from agentkit.fit import GB, fit
-from agentkit.models import resolve_model
+from agentkit.serving.endpoint import open_endpoint
+from agentkit.serving.models import resolve_model
+from agentkit.sizing.estimate import GB, fit
+from agentkit.sizing.parameters import safetensors_header
 
 TOYS = ("toy-dense", "toy-moe")
 CONFIGS = Path(__file__).resolve().parent.parent / "fixtures" / "configs"
@@ -129,7 +129,7 @@ def step_4_the_toy_pair_against_the_ceiling(console: Console, args: argparse.Nam
     for toy in TOYS:
         report = fit(toy, bandwidth_gbps=bandwidth)
         with open_endpoint(toy, args.url, args.template, args.api_key) as endpoint:
-            result = run_speed(OpenAIClient(endpoint, template=args.template), requests=4, max_tokens=96)
+            result = run_speed(OpenAIClient(endpoint), requests=4, max_tokens=96)
         measured = result.warm_decode_tps
         table.add_row(toy, f"{report.bytes_per_token(0) / 1e6:.1f} MB", f"{report.ceiling(0):.0f}",
                       f"{measured:.0f}", f"{measured / report.ceiling(0):.0%}")

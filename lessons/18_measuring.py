@@ -25,7 +25,7 @@ from agentkit.bench.speed import run_speed, speed_table
 from agentkit.bench.tables import ms, rate
 from agentkit.bench.thinking import run_thinking, thinking_table
 from agentkit.client import OpenAIClient
-from agentkit.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import example_tools
 
 
@@ -94,7 +94,7 @@ def main() -> int:
     started = time.perf_counter()
     with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
         server_start = None if args.url else time.perf_counter() - started
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         label = args.model if not args.url else client.model
         step_1_speed(console, client, label, server_start)
         # Before the thinking bench: it puts the tool schemas in the cache, and round 1 here should pay for them.

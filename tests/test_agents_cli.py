@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.cli import main
-from agentkit.models import models_dir
+from agentkit.serving.models import models_dir
 from agentkit.trace import RunEnd, read_trace
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -53,7 +53,7 @@ def test_trace_show_of_a_missing_file_says_what_to_pass(capsys, tmp_path):
 
 @pytest.fixture(scope="module")
 def server():
-    from agentkit.server import ManagedServer
+    from agentkit.serving.server import ManagedServer
 
     with ManagedServer("toy-dense") as running:
         yield running

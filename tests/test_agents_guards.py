@@ -8,11 +8,11 @@ from agentkit.agents import (
 from agentkit.agents.guards import call_key, wrote_call_in_reasoning
 from agentkit.client.scripted import ScriptedClient, ScriptExhaustedError, call_turn, raw_turn, text_turn
 from agentkit.client.server_answer import ServerAnswer
-from agentkit.client.types import Timings, Turn
 from agentkit.parsing import ToolCall, message_for_model
 from agentkit.prompts import render_prompt
 from agentkit.tools import example_tools
 from agentkit.trace import Tracer
+from agentkit.trace.turn import Timings, Turn
 
 PARIS = ("get_weather", {"city": "Paris"})
 BROKEN = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Par'

@@ -6,7 +6,7 @@ from agentkit.client import Client
 from agentkit.client.scripted import (
     RecordingClient, ScriptedClient, ScriptExhaustedError, call_turn, raw_turn, text_turn,
 )
-from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallEvent
+from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCallReady
 from agentkit.trace import ModelCall, RunStart, TraceWriter
 
 
@@ -36,7 +36,7 @@ def test_deltas_are_replayed_like_a_stream():
     events = []
     ScriptedClient([call_turn(("calculator", {"expression": "1+1"}), reasoning="Add.", content="Let me see.")]) \
         .complete([], on_delta=events.append)
-    assert [type(e) for e in events] == [ReasoningDelta, ContentDelta, ToolCallEvent]
+    assert [type(e) for e in events] == [ReasoningDelta, ContentDelta, ToolCallReady]
     assert events[0].text == "Add." and events[2].call.name == "calculator"
 
 

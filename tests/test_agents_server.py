@@ -10,8 +10,8 @@ import pytest
 
 from agentkit.agents import AgentConfig, run_agent
 from agentkit.client import OpenAIClient
-from agentkit.models import TOY_MODELS, models_dir
-from agentkit.server import ManagedServer
+from agentkit.serving.models import TOY_MODELS, models_dir
+from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
 from agentkit.trace import Tracer
 

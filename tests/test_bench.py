@@ -16,15 +16,16 @@ import pytest
 from rich.console import Console
 
 from agentkit.bench.concurrency import concurrency_table, run_concurrency
-from agentkit.bench.measure import BANNED, MARKUP_TOKENS, RequestTiming, fixed_length_body
+from agentkit.bench.measure import BANNED, MARKUP_TOKENS, fixed_length_body
 from agentkit.bench.multiturn import multiturn_table, run_multiturn
 from agentkit.bench.speed import run_speed, speed_table
 from agentkit.bench.thinking import CASES, run_thinking, thinking_table
 from agentkit.cli import main
 from agentkit.client import OpenAIClient, Timings, Turn, Usage
-from agentkit.models import TOY_MODELS, models_dir
-from agentkit.server import ManagedServer
+from agentkit.serving.models import TOY_MODELS, models_dir
+from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
+from agentkit.trace.turn import RequestStats
 
 needs_toys = pytest.mark.skipif(not all((models_dir() / name).is_dir() for name in TOY_MODELS),
                                 reason="the toy models are not in fixtures/models")
@@ -44,7 +45,7 @@ def test_request_timing_from_a_turn():
                                                                    cached_tokens=90),
                 timings=Timings(request_start=1000.0, ttft=0.05, gaps=[0.01] * 10, total=0.2, decode_tps=100.0,
                                 prefill_tps=200.0))
-    timing = RequestTiming.from_turn(3, turn)
+    timing = RequestStats.from_turn(3, turn)
     assert (timing.index, timing.prompt_tokens, timing.cached_tokens, timing.completion_tokens) == (3, 100, 90, 11)
     assert timing.itl_median == pytest.approx(0.01) and timing.ended == pytest.approx(1000.2)
 

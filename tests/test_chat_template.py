@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from agentkit.chat_template import (
+from agentkit.serving.chat_template import (
     TEMPLATE_NAMES,
     load_chat_template,
     render_chat,
@@ -424,7 +424,7 @@ def test_load_errors_name_the_fix(tmp_path):
 @pytest.mark.parametrize("name", TEMPLATE_NAMES)
 def test_server_prompt_is_the_rendered_prompt(tiny_model_dir, name):
     """The server tokenizes exactly the string render_chat builds (its prompt_tokens match ours)."""
-    server_module = pytest.importorskip("agentkit.server")
+    server_module = pytest.importorskip("agentkit.serving.server")
     from openai import OpenAI
     from transformers import AutoTokenizer
 

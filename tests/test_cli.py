@@ -10,7 +10,7 @@ import pytest
 
 from agentkit.cli import build_parser, main
 from agentkit.errors import ModelNotFoundError
-from agentkit.server import free_port
+from agentkit.serving.server import free_port
 
 # Subprocesses run from the repository root, so `python -m agentkit.cli` finds
 # the package whether or not it is installed.

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.client.chat_app import stats_line
-from agentkit.client.types import Timings, Turn, Usage
-from agentkit.models import models_dir
+from agentkit.chat.command import stats_line
+from agentkit.serving.models import models_dir
+from agentkit.trace.turn import Timings, Turn, Usage
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 STATS = re.compile(r"TTFT (\d+) ms \| ITL [\d.]+ ms \| (\d+) tok/s \| (\d+) tokens \| prompt (\d+) \((\d+) cached\)")

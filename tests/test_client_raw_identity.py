@@ -10,8 +10,8 @@ byte-identical, and so must the token ids.
 import pytest
 
 from agentkit.client import OpenAIClient
-from agentkit.models import TOY_MODELS, models_dir
-from agentkit.server import ManagedServer
+from agentkit.serving.models import TOY_MODELS, models_dir
+from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
 
 pytestmark = pytest.mark.server

@@ -5,16 +5,16 @@ import json
 
 import pytest
 
-from agentkit.chat_template import load_chat_template, render_chat
 from agentkit.client.history import History, assistant_message, naive_assistant_message, soft_switch
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.client.raw import (
     bytes_from_logprobs, drop_stop_token, output_opened_think, prompt_opened_think, token_ids_from_logprobs,
 )
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
-from agentkit.client.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
-from agentkit.client.types import Timings, Turn, Usage
 from agentkit.parsing import ContentDelta, ReasoningDelta, ToolCall, parse_assistant
+from agentkit.trace.timing import decode_rate, gaps_between, percentile, prefill_rate, stream_timings
+from agentkit.trace.turn import Timings, Turn, Usage
 
 WEATHER = {"type": "function", "function": {"name": "get_weather", "description": "Weather.",
            "parameters": {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]}}}
@@ -232,14 +232,14 @@ def test_history_keeps_tools_and_thinking_stable_and_soft_switches_in_the_messag
 # -- cache report ----------------------------------------------------------------
 
 def cost(turn, new, prompt, cached):
-    from agentkit.client.cache_report import RequestCost
+    from agentkit.bench.cache_report import RequestCost
 
     return RequestCost(turn=turn, new_tokens=new, prompt_tokens=prompt, cached_tokens=cached,
                        completion_tokens=10, tool_calls=0, timings=Timings(request_start=0.0, total=0.1))
 
 
 def test_target_counts_from_the_second_request_with_slack():
-    from agentkit.client.cache_report import target_met
+    from agentkit.bench.cache_report import target_met
 
     first = cost(1, 800, 800, 0)  # cold: never checked
     assert cost(2, 40, 900, 852).within_target  # 48 uncached = 40 new + 8
@@ -257,7 +257,7 @@ def test_target_counts_from_the_second_request_with_slack():
 def test_local_model_reads_the_toy_models_files():
     from agentkit.client.local_model import LocalModel
     from agentkit.errors import ContextTooLongError
-    from agentkit.models import models_dir
+    from agentkit.serving.models import models_dir
 
     if not (models_dir() / "toy-dense").is_dir():
         pytest.skip("toy-dense is not in fixtures/models")
@@ -302,3 +302,18 @@ def test_without_the_model_files_prompt_tools_say_what_is_missing():
     assert exact_text(None, [{"bytes": [104, 105]}], "stop", None, "http://x/v1") == "hi"
     with pytest.raises(RawModeUnavailableError, match="parser='server'"):
         exact_text(None, [{"token": "hi"}], "stop", None, "http://x/v1")
+
+
+def test_an_endpoint_carries_the_model_directory_and_template_to_the_client():
+    from agentkit.client import OpenAIClient
+    from agentkit.serving.endpoint import open_endpoint
+    from agentkit.serving.models import models_dir
+
+    # With --url nothing is started; the kit still finds a toy model's files on this machine.
+    with open_endpoint("toy-moe", url="http://127.0.0.1:9/v1", template="hermes") as endpoint:
+        assert (endpoint.model_dir, endpoint.template) == (models_dir() / "toy-moe", "hermes")
+        client = OpenAIClient(endpoint)
+        assert client.local.directory == endpoint.model_dir and client.local.dialect == "hermes"
+    with open_endpoint("org/not-cached-anywhere", url="http://127.0.0.1:9/v1") as remote:
+        assert remote.model_dir is None and OpenAIClient(remote).local is None
+

@@ -1,7 +1,7 @@
 """compare's decode ceilings: bandwidth / bytes read per token, only where the chip is known."""
 
-from agentkit.compare import decode_ceilings
-from agentkit.fit import decode_ceiling
+from agentkit.harness.compare import decode_ceilings
+from agentkit.sizing.estimate import decode_ceiling
 
 
 def test_ceiling_per_model_on_a_known_chip():

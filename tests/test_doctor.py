@@ -9,18 +9,17 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from agentkit import doctor
-from agentkit.doctor import (
+from agentkit.errors import BackendError
+from agentkit.serving import doctor
+from agentkit.serving.backend import probe_backend, require_backend
+from agentkit.serving.doctor import (
     Check,
     check_server,
     check_toy_model,
     parse_meminfo,
-    probe_backend,
     report,
-    require_backend,
     run_checks,
 )
-from agentkit.errors import BackendError
 
 def closed_port_url() -> str:
     """The URL of a port nothing listens on."""

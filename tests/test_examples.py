@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.models import models_dir
+from agentkit.serving.models import models_dir
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CHECKED = re.compile(r"checked: (\d+)/(\d+) ")

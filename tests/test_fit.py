@@ -15,11 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.bench.chips import APPLE_BANDWIDTH_GBPS, UnknownChipError, chip_bandwidth
-from agentkit.bench.parameters import count_parameters
 from agentkit.cli import main
-from agentkit.fit import GIB, FitError, decode_ceiling, fit, fixed_state_bytes, kv_bytes_per_token
-from agentkit.models import resolve_model
+from agentkit.serving.models import resolve_model
+from agentkit.sizing.chips import APPLE_BANDWIDTH_GBPS, UnknownChipError, chip_bandwidth
+from agentkit.sizing.estimate import GIB, FitError, decode_ceiling, fit, fixed_state_bytes, kv_bytes_per_token
+from agentkit.sizing.parameters import count_parameters
 from agentkit.toy.architecture import parameter_counts
 
 REPO = Path(__file__).resolve().parent.parent

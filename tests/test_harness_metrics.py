@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.client.types import Timings, Turn, Usage
+from agentkit.trace.turn import Timings, Turn, Usage
 from agentkit.harness.metrics import (
     changed_between_repeats,
     pool_metrics,

@@ -11,13 +11,13 @@ from rich.console import Console
 
 from agentkit.agents.config import AgentConfig
 from agentkit.client.scripted import ScriptedClient, call_turn, text_turn
-from agentkit.client.types import Timings, Turn, Usage
 from agentkit.harness.report_html import render_html
 from agentkit.harness.report_terminal import print_report
 from agentkit.harness.run import run_suite
+from agentkit.harness.suite import Suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
-from agentkit.suite import Suite
 from agentkit.trace import read_trace
+from agentkit.trace.turn import Timings, Turn, Usage
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentkit.suite import (
+from agentkit.harness.suite import (
     AnswerCheck,
     ExpectedCall,
     SuiteError,

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from agentkit.errors import AgentkitError, IncompleteModelError, ModelNotFoundError
-from agentkit.models import TOY_MODELS, missing_model_files, models_dir, resolve_model
+from agentkit.serving.models import TOY_MODELS, missing_model_files, model_directory, models_dir, resolve_model
 
 
 @pytest.fixture
@@ -120,3 +120,19 @@ def test_errors_carry_their_fix_in_str():
     error = ModelNotFoundError("No model 'x'.", fix="use toy-dense")
     assert isinstance(error, AgentkitError)
     assert str(error) == "No model 'x'.\nFix: use toy-dense"
+
+
+def test_model_directory_is_the_one_answer_to_where_the_files_are(toy_dir, model_files, tmp_path):
+    toy = model_files(toy_dir / "toy-dense")
+    local = model_files(tmp_path / "local", skip=("tokenizer.json",))
+    assert model_directory("toy-dense") == toy
+    assert model_directory(str(local)) == local
+    # The caller names the file it needs: without it, the directory is not the answer.
+    assert model_directory(str(local), holding="tokenizer.json") is None
+    assert model_directory(str(local), holding=("chat_template.jinja", "tokenizer_config.json")) == local
+    # Not here: a toy that was never built, a file, a Hub id not in the local cache (never the network).
+    assert model_directory("toy-moe") is None
+    assert model_directory(str(local / "config.json")) is None
+    assert model_directory("org/not-cached-anywhere") is None
+    assert model_directory("not a model") is None
+

@@ -3,7 +3,7 @@
 import random
 
 from agentkit.parsing import (
-    ContentDelta, IssueEvent, ReasoningDelta, StreamParser, ToolCallEvent, parse_assistant,
+    ContentDelta, IssueEvent, ReasoningDelta, StreamParser, ToolCallReady, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
 )
 from agentkit.parsing.tags import LONGEST
@@ -53,7 +53,7 @@ def test_every_chunking_gives_the_whole_text_result_and_clean_deltas():
         assert "".join(reasoning) == whole.reasoning
         assert not any(tag in delta for delta in content for tag in MARKUP)
         assert not any(tag in delta for delta in reasoning for tag in ("<think>", "</think>"))
-        assert [e.call for e in events if isinstance(e, ToolCallEvent)] == whole.tool_calls
+        assert [e.call for e in events if isinstance(e, ToolCallReady)] == whole.tool_calls
         issues = [e.issue for e in events if isinstance(e, IssueEvent)]
         assert [i for i in issues if i.is_error] == whole.errors
         assert [i for i in issues if not i.is_error] == whole.warnings
@@ -85,7 +85,7 @@ def test_a_tool_call_event_arrives_when_its_block_closes():
     parser = StreamParser(tools=TOOLS)
     assert parser.feed("Checking.\n" + call[:-1]) == [ContentDelta("Checking.")]
     events = parser.feed(call[-1])
-    assert [type(e) for e in events] == [ToolCallEvent]
+    assert [type(e) for e in events] == [ToolCallReady]
     assert events[0].call.arguments == {"city": "Seoul"}
 
 
@@ -102,7 +102,7 @@ def test_close_returns_the_last_events_and_finish_is_idempotent():
     parser = StreamParser()
     parser.feed('<tool_call>\n{"name": "f", "arguments": {}}')
     events = parser.close()
-    assert [type(e) for e in events] == [ToolCallEvent, IssueEvent]
+    assert [type(e) for e in events] == [ToolCallReady, IssueEvent]
     assert parser.close() == []
     assert parser.finish() is parser.finish()
 

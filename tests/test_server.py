@@ -19,9 +19,9 @@ import pytest
 from openai import OpenAI
 
 from agentkit.errors import PortInUseError, ServerNotReadyError, ServerStartError
-from agentkit.models import TOY_MODELS, missing_model_files, models_dir
-from agentkit.chat_template import TEMPLATE_NAMES
-from agentkit.server import ManagedServer, free_port
+from agentkit.serving.chat_template import TEMPLATE_NAMES
+from agentkit.serving.models import TOY_MODELS, missing_model_files, models_dir
+from agentkit.serving.server import ManagedServer, free_port
 
 pytestmark = pytest.mark.server
 
@@ -190,7 +190,7 @@ def test_toy_model_serves(name):
 
 def test_atexit_stops_a_server_left_running(tiny_model_dir, tmp_path):
     script = (
-        "import sys\nfrom agentkit.server import ManagedServer\n"
+        "import sys\nfrom agentkit.serving.server import ManagedServer\n"
         "server = ManagedServer(sys.argv[1])\nserver.start()\n"
         "print(server.port, server.process.pid, flush=True)\n"
         # Leaves without stop(): only the atexit guard can clean up.

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.chat_template import load_chat_template, render_chat
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.toy.architecture import ARCHITECTURES, hf_config, parameter_counts
 from agentkit.toy.corpus import END, generate_transcripts, render_sample
 from agentkit.toy.entities import EntityPools, heldout_real_cities, name_split, training_vocabulary
-from agentkit.toy.scenarios import FAMILIES
+from agentkit.toy.families import FAMILIES
 from agentkit.toy.tokenizer import CONTROL_TOKENS, MARKUP_TOKENS, encode_spans, train_tokenizer
 
 MODELS = Path(__file__).resolve().parent.parent / "fixtures" / "models"
@@ -189,8 +189,8 @@ def test_no_heldout_name_hides_in_the_prompts_or_tool_descriptions():
 
 
 def test_eval_scores_a_perfect_run_right_and_a_wrong_argument_wrong():
-    from agentkit.simple_loop import CallRecord, LoopRun
     from agentkit.toy.evaluate import score_task
+    from agentkit.toy.simple_loop import CallRecord, LoopRun
 
     task = next(t for t in generate_transcripts(50, "heldout", seed=11) if t.family == "weather_then_convert")
     names = {s["function"]["name"] for s in task.tools}

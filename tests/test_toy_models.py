@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from agentkit.server import ManagedServer
+from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -18,8 +18,8 @@ from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.runner import PATTERNS, run_agent
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.errors import AgentkitError
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
 
@@ -84,7 +84,7 @@ def run(args: argparse.Namespace) -> int:
     if args.url is None:
         console.print(f"starting mlx_lm.server for {args.model}...", highlight=False)
     with endpoint_from_args(args) as endpoint, TraceWriter(trace_path) as writer:
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         tracer = Tracer(writer, on_event=view.event, on_delta=view.delta)
         try:
             run_agent(args.pattern, client, toolbox, args.task, config, tracer,

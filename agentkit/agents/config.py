@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
-from agentkit.client.types import ParserMode
+from agentkit.trace.turn import ParserMode
 
 
 class AgentConfig(BaseModel):

@@ -22,13 +22,14 @@ from __future__ import annotations
 import json
 
 from agentkit.agents.config import AgentConfig
-from agentkit.client.types import Turn
 from agentkit.errors import AgentkitError
 from agentkit.parsing import ToolCall, message_for_model
+from agentkit.parsing.tags import CALL_OPEN, THINK_CLOSE
 from agentkit.prompts import render_prompt
 from agentkit.tools import ToolResult
 from agentkit.trace.events import GuardEvent, GuardName
 from agentkit.trace.tracer import Tracer
+from agentkit.trace.turn import Turn
 
 
 class ModelMistake(Exception):
@@ -87,7 +88,7 @@ def wrote_call_in_reasoning(turn: Turn) -> bool:
         return False
     if any(w.code == "call_in_reasoning" for w in turn.warnings):
         return True
-    return "<tool_call>" in (turn.reasoning or "") or ("</think>" in turn.content and "<tool_call>" in turn.content)
+    return CALL_OPEN in (turn.reasoning or "") or (THINK_CLOSE in turn.content and CALL_OPEN in turn.content)
 
 
 class Guards:

@@ -15,7 +15,9 @@ Read in this order: `prompts` (the fixed inputs), `measure` (what one request
 records, and how every request is made the same length), `tables` (units),
 then the four benches, then `command` (the CLI).
 
-`agentkit fit` (`agentkit/fit.py`) is the arithmetic side: will a model fit,
-and how fast can it decode at best. It counts parameters with `parameters`,
-sizes the context with `kv_cache` and looks up bandwidths in `chips`.
+`cache_report` measures what the server's prompt cache saves over a tool-using
+conversation; `multiturn` and lesson 09 run it.
+
+`agentkit fit` (`agentkit/sizing/`) is the arithmetic side: will a model fit,
+and how fast can it decode at best.
 """

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rich.console import Console
 
-from agentkit.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 
 BENCHES = ("speed", "thinking", "multiturn", "concurrency")
 
@@ -62,7 +62,7 @@ def run(args: argparse.Namespace) -> int:
             # Only a server the kit started has a start time; a --url server may be warm already.
             server_start = None if args.url else time.perf_counter() - started
             status.update(f"running the {args.bench} bench on {endpoint.label}...")
-            client = OpenAIClient(endpoint, template=args.template)
+            client = OpenAIClient(endpoint)
             result, table = _run_bench(args, client, server_start)
     console.print(table)
     if args.url and args.bench == "speed":

@@ -24,10 +24,11 @@ from concurrent.futures import ThreadPoolExecutor
 from pydantic import BaseModel
 from rich.table import Table
 
-from agentkit.bench.measure import RequestTiming, fixed_length_body
+from agentkit.bench.measure import fixed_length_body
 from agentkit.bench.prompts import SPEED_PROMPT
 from agentkit.bench.tables import median, ms, new_table, p95, rate
 from agentkit.client import OpenAIClient
+from agentkit.trace.turn import RequestStats
 
 DEFAULT_LEVELS = (1, 2, 4, 8)
 
@@ -37,7 +38,7 @@ class LevelResult(BaseModel):
 
     concurrency: int
     """How many requests were sent at once."""
-    requests: list[RequestTiming]
+    requests: list[RequestStats]
     """One entry per request (all of them, over every repeat)."""
     wall: float
     """Seconds from the first send to the last answer, summed over repeats."""
@@ -94,10 +95,10 @@ def run_concurrency(client: OpenAIClient, *, levels: tuple[int, ...] = DEFAULT_L
 
 
 def _send_together(client: OpenAIClient, n: int, numbers: list[int], max_tokens: int,
-                   body: dict | None) -> list[RequestTiming]:
+                   body: dict | None) -> list[RequestStats]:
     barrier = threading.Barrier(n)
 
-    def one(number: int) -> RequestTiming:
+    def one(number: int) -> RequestStats:
         barrier.wait()  # all threads send at the same moment
         return _send(client, number, max_tokens, body)
 
@@ -105,10 +106,10 @@ def _send_together(client: OpenAIClient, n: int, numbers: list[int], max_tokens:
         return list(pool.map(one, numbers))
 
 
-def _send(client: OpenAIClient, number: int, max_tokens: int, body: dict | None) -> RequestTiming:
+def _send(client: OpenAIClient, number: int, max_tokens: int, body: dict | None) -> RequestStats:
     turn = client.complete([{"role": "user", "content": f"Request {number}. {SPEED_PROMPT}"}], thinking=False,
                            max_tokens=max_tokens, extra_body=body)
-    return RequestTiming.from_turn(number, turn)
+    return RequestStats.from_turn(number, turn)
 
 
 def concurrency_table(result: ConcurrencyResult, label: str = "") -> Table:

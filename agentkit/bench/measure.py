@@ -1,7 +1,8 @@
 """One measured request: the numbers every bench records, and how to fix the output length.
 
 Every bench sends streamed requests through `OpenAIClient`, which times each
-chunk (see `agentkit.client.timing`), and keeps a `RequestTiming` per request.
+chunk (see `agentkit.trace.timing`), and keeps each request's numbers as a
+`RequestStats` (`agentkit.trace.turn`, the one flat record of a request).
 
 Speed numbers only compare when every request generates the same number of
 tokens: a model that stops after 12 tokens gives a decode rate measured over
@@ -23,58 +24,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel
-
-from agentkit.client import OpenAIClient, Turn
+from agentkit.client import OpenAIClient
+from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE, THINK_OPEN
 
 BANNED = -1000.0
 """Added to a banned token's logit: it is never sampled, at any temperature the kit uses."""
-MARKUP_TOKENS = ("<tool_call>", "</tool_call>", "<think>", "</think>")
+MARKUP_TOKENS = (CALL_OPEN, CALL_CLOSE, THINK_OPEN, THINK_CLOSE)
 """Tokens after which the server buffers or re-routes output instead of streaming it as content."""
-
-
-class RequestTiming(BaseModel):
-    """What one request cost and how long it took, as the client measured it."""
-
-    index: int
-    """1 for the first request a bench sent."""
-    prompt_tokens: int
-    """Tokens of the prompt."""
-    cached_tokens: int
-    """Prompt tokens the server took from its prompt cache (0 when it does not say)."""
-    completion_tokens: int
-    """Tokens generated."""
-    ttft: float | None
-    """Seconds from sending to the first output chunk."""
-    decode_tps: float | None
-    """Generated tokens per second after the first one."""
-    prefill_tps: float | None
-    """Uncached prompt tokens / TTFT: an estimate that includes the first decode step."""
-    itl_median: float | None
-    """Median gap between output chunks, in seconds."""
-    itl_p95: float | None
-    """95th-percentile gap between output chunks: the stalls."""
-    total: float
-    """Seconds from sending to the end of the answer."""
-    started: float
-    """Wall-clock time (`time.time()`) when the request was sent."""
-    finish_reason: str | None
-    """`stop`, `length` or `tool_calls`."""
-
-    @classmethod
-    def from_turn(cls, index: int, turn: Turn) -> RequestTiming:
-        usage, timings = turn.usage, turn.timings
-        return cls(index=index, prompt_tokens=usage.prompt_tokens if usage else 0,
-                   cached_tokens=(usage.cached_tokens or 0) if usage else 0,
-                   completion_tokens=usage.completion_tokens if usage else 0,
-                   ttft=timings.ttft, decode_tps=timings.decode_tps, prefill_tps=timings.prefill_tps,
-                   itl_median=timings.itl_median, itl_p95=timings.itl_p95, total=timings.total,
-                   started=timings.request_start, finish_reason=turn.finish_reason)
-
-    @property
-    def ended(self) -> float:
-        """Wall-clock time when the answer was complete."""
-        return self.started + self.total
 
 
 def fixed_length_body(client: OpenAIClient) -> dict[str, Any] | None:

@@ -12,7 +12,7 @@ with the conversation. The write-ups watched the 10th round; this bench prints
 every round.
 
 A round is one request (one model turn): the conversation of
-`agentkit.client.cache_report` (weather, arithmetic and unit questions the toy
+`agentkit.bench.cache_report` (weather, arithmetic and unit questions the toy
 models answer with tools), played with the history variant you choose. The
 questions repeat when more rounds are asked for than they fill.
 """
@@ -25,9 +25,9 @@ from typing import Literal
 from pydantic import BaseModel
 from rich.table import Table
 
+from agentkit.bench.cache_report import QUESTIONS, RequestCost, run_conversation
 from agentkit.bench.tables import ms, new_table
 from agentkit.client import OpenAIClient
-from agentkit.client.cache_report import QUESTIONS, RequestCost, run_conversation
 from agentkit.errors import ModelFilesMissingError
 from agentkit.tools import ToolBox
 

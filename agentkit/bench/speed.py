@@ -23,10 +23,11 @@ from __future__ import annotations
 from pydantic import BaseModel
 from rich.table import Table
 
-from agentkit.bench.measure import RequestTiming, fixed_length_body
+from agentkit.bench.measure import fixed_length_body
 from agentkit.bench.prompts import SPEED_PROMPT
 from agentkit.bench.tables import median, ms, new_table, rate
 from agentkit.client import OpenAIClient
+from agentkit.trace.turn import RequestStats
 
 
 class SpeedResult(BaseModel):
@@ -42,16 +43,16 @@ class SpeedResult(BaseModel):
     """True when every request sent the identical prompt (the cache can serve warm requests)."""
     server_start_s: float | None = None
     """Seconds from starting the server to its first answer, when the kit started it."""
-    requests: list[RequestTiming]
+    requests: list[RequestStats]
     """One entry per request, the cold one first."""
 
     @property
-    def cold(self) -> RequestTiming:
+    def cold(self) -> RequestStats:
         """The first request."""
         return self.requests[0]
 
     @property
-    def warm(self) -> list[RequestTiming]:
+    def warm(self) -> list[RequestStats]:
         """Every request after the first."""
         return self.requests[1:]
 
@@ -78,7 +79,7 @@ def run_speed(client: OpenAIClient, *, requests: int = 4, max_tokens: int = 128,
         # Thinking off: this bench measures the machine, not how long the model deliberates.
         turn = client.complete([{"role": "user", "content": text}], thinking=False, max_tokens=max_tokens,
                                extra_body=body)
-        timings.append(RequestTiming.from_turn(index, turn))
+        timings.append(RequestStats.from_turn(index, turn))
     return SpeedResult(model=client.model, max_tokens=max_tokens, fixed_length=body is not None,
                        reuse_prompt=reuse_prompt, server_start_s=server_start_s, requests=timings)
 

@@ -11,7 +11,7 @@ from collections.abc import Iterable
 
 from rich.table import Table
 
-from agentkit.client.timing import percentile
+from agentkit.trace.timing import percentile
 
 
 def ms(seconds: float | None) -> str:

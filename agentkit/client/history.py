@@ -30,7 +30,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from agentkit.client.types import Turn
+from agentkit.trace.turn import Turn
 
 SOFT_SWITCHES = {True: "/think", False: "/no_think"}
 """Qwen3's in-message switches: a user (or system) message ending with one turns

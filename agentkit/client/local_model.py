@@ -2,14 +2,16 @@
 
 The server keeps the prompt and the generated tokens to itself. With the
 model's directory at hand the client can rebuild them: render the exact prompt
-with the model's chat template (`agentkit.chat_template`), count its tokens with
+with the model's chat template (`agentkit.serving.chat_template`), count its tokens with
 the model's own tokenizer, check it against the context window before sending,
 and decode generated token ids back into the exact text (raw mode).
 
-`LocalModel.find(model_id)` looks in the places a kit server's model comes
-from: a directory (ManagedServer sends the absolute path as the model id), a
-toy model name, or a Hugging Face id already in the local cache. It returns
-None for anything else (a remote server's model); the client then does without.
+An `Endpoint` carries the model's directory when the kit found it;
+`LocalModel.find(model_id)` asks `agentkit.serving.models.model_directory`
+for the others: a directory (ManagedServer sends the absolute path as the
+model id), a toy model name, or a Hugging Face id already in the local cache.
+It returns None for anything else (a remote server's model); the client then
+does without.
 The tokenizer is the `tokenizers` library's, which reads `tokenizer.json`
 directly and loads in milliseconds; transformers and mlx are not imported.
 """
@@ -22,8 +24,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from agentkit.chat_template import load_chat_template, render_chat, special_tokens
 from agentkit.errors import ContextTooLongError
+from agentkit.parsing.tags import FUNCTION_OPEN, THINK_OPEN
+from agentkit.serving.chat_template import load_chat_template, render_chat, special_tokens
+from agentkit.serving.models import model_directory
 
 
 @dataclass
@@ -38,7 +42,11 @@ class LocalModel:
     @classmethod
     def find(cls, model_id: str, template: str | None = None) -> LocalModel | None:
         """The model behind `model_id` when its files are on this machine, else None."""
-        directory = _model_directory(model_id)
+        return cls.at(model_directory(model_id, holding="tokenizer.json"), template)
+
+    @classmethod
+    def at(cls, directory: Path | None, template: str | None = None) -> LocalModel | None:
+        """The model in `directory` (what an `Endpoint` found), or None when it has no tokenizer.json."""
         if directory is None or not (directory / "tokenizer.json").is_file():
             return None
         return cls(directory=directory, template_spec=template)
@@ -60,7 +68,7 @@ class LocalModel:
     @cached_property
     def dialect(self) -> Literal["hermes", "xml"]:
         """The tool-call format the template teaches (mlx_lm picks its parser the same way)."""
-        return "xml" if "<function=" in self.template else "hermes"
+        return "xml" if FUNCTION_OPEN in self.template else "hermes"
 
     @cached_property
     def context_length(self) -> int | None:
@@ -90,7 +98,7 @@ class LocalModel:
         kwargs = {**special_tokens(self.template_spec or self.directory), **template_kwargs}
         # mlx_lm passes enable_thinking=True itself when the vocabulary has
         # <think> and the request does not say; render what it renders.
-        if "enable_thinking" not in kwargs and self.tokenizer.token_to_id("<think>") is not None:
+        if "enable_thinking" not in kwargs and self.tokenizer.token_to_id(THINK_OPEN) is not None:
             kwargs["enable_thinking"] = True
         return render_chat(self.template, messages, tools, **kwargs)
 
@@ -115,29 +123,6 @@ class LocalModel:
     def decode(self, token_ids: list[int]) -> str:
         """The exact text of `token_ids`, special tokens written out."""
         return self.tokenizer.decode(token_ids, skip_special_tokens=False)
-
-
-def _model_directory(model_id: str) -> Path | None:
-    path = Path(model_id).expanduser()
-    if path.is_dir():
-        return path
-    from agentkit.errors import AgentkitError
-    from agentkit.models import TOY_MODELS, resolve_model
-
-    if model_id in TOY_MODELS:
-        try:
-            return resolve_model(model_id).path
-        except AgentkitError:
-            return None
-    if model_id.count("/") == 1:
-        # A Hugging Face id: only the local cache, never the network.
-        try:
-            from huggingface_hub import try_to_load_from_cache
-        except ImportError:
-            return None
-        found = try_to_load_from_cache(model_id, "tokenizer.json")
-        return Path(found).parent if isinstance(found, str) else None
-    return None
 
 
 def _read_json(path: Path) -> dict:

@@ -36,10 +36,10 @@ from agentkit.client.raw import exact_text, output_opened_think, prompt_opened_t
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
 from agentkit.client.server_errors import TRANSPORT_ERRORS, interrupted_error, timeout_error, translate
-from agentkit.client.timing import stream_timings
-from agentkit.client.types import ParserMode, Timings, Turn, Usage
 from agentkit.errors import ModelFilesMissingError
 from agentkit.parsing import StreamParser
+from agentkit.trace.timing import stream_timings
+from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 
 
 class OpenAIClient:
@@ -57,13 +57,17 @@ class OpenAIClient:
         template: str | None = None,
         check_context: bool = True,
     ) -> None:
-        """Pass an `agentkit.endpoint.Endpoint`, or `base_url` and `model`.
+        """Pass an `agentkit.serving.endpoint.Endpoint`, or `base_url` and `model`.
+
+        An Endpoint brings the model's directory and chat template with it;
+        with `base_url` and `model`, the client looks for the model's files itself.
 
         timeout: seconds the server may stay silent (between two chunks of a
             stream, or for a whole complete response) before `RequestTimeoutError`.
         connect_timeout: seconds to open the connection before `ServerUnreachableError`.
         template: the chat template the server was started with, when it is not
-            the model directory's own (a kit name such as `hermes`, or a path).
+            the model directory's own (a kit name such as `hermes`, or a path);
+            an Endpoint already says.
         check_context: count prompt tokens locally and raise `ContextTooLongError`
             before sending a prompt that does not fit.
         """
@@ -74,7 +78,10 @@ class OpenAIClient:
         self.api_key = api_key or getattr(endpoint, "api_key", None) or "not-needed"
         self.timeout = timeout
         self.check_context = check_context
-        self.local = LocalModel.find(self.model, template)
+        template = template or getattr(endpoint, "template", None)
+        directory = getattr(endpoint, "model_dir", None)
+        self.local = (LocalModel.at(directory, template) if directory is not None
+                      else LocalModel.find(self.model, template))
         self._sdk = openai.OpenAI(base_url=self.base_url, api_key=self.api_key, max_retries=0,
                                   timeout=openai.Timeout(timeout, connect=connect_timeout))
 

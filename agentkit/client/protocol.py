@@ -12,11 +12,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
-from agentkit.client.types import ParserMode, Turn
 from agentkit.parsing import Event
+from agentkit.trace.turn import ParserMode, Turn
 
 OnDelta = Callable[[Event], None]
-"""Called with each `ReasoningDelta`, `ContentDelta`, `ToolCallEvent` or `IssueEvent` as it arrives."""
+"""Called with each `ReasoningDelta`, `ContentDelta`, `ToolCallReady` or `IssueEvent` as it arrives."""
 
 
 @runtime_checkable

@@ -34,11 +34,10 @@ from collections.abc import Collection, Sequence
 from typing import TYPE_CHECKING, Any
 
 from agentkit.errors import ModelFilesMissingError, RawModeUnavailableError
+from agentkit.parsing.tags import THINK_CLOSE, THINK_OPEN
 
 if TYPE_CHECKING:
     from agentkit.client.local_model import LocalModel
-
-THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 
 
 def token_ids_from_logprobs(entries: Sequence[dict[str, Any]]) -> list[int] | None:

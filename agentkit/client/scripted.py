@@ -27,10 +27,11 @@ from pathlib import Path
 from typing import Any
 
 from agentkit.client.protocol import Client, OnDelta
-from agentkit.client.types import ParserMode, Timings, Turn, Usage
 from agentkit.errors import ClientError
-from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallEvent, parse_assistant
+from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallReady, parse_assistant
 from agentkit.parsing import render_tool_call_xml
+from agentkit.trace.reader import read_trace
+from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 
 
 class ScriptExhaustedError(ClientError):
@@ -81,8 +82,6 @@ class ScriptedClient:
     @classmethod
     def from_trace(cls, path: Path | str, model: str | None = None) -> ScriptedClient:
         """Replay the turns of every `model_call` in a trace file, in order."""
-        from agentkit.trace.reader import read_trace
-
         trace = read_trace(path)
         start = trace.start
         return cls([call.turn for call in trace.model_calls()],
@@ -118,7 +117,7 @@ def replay_deltas(turn: Turn, on_delta: OnDelta) -> None:
     if turn.content:
         on_delta(ContentDelta(turn.content))
     for call in turn.tool_calls:
-        on_delta(ToolCallEvent(call))
+        on_delta(ToolCallReady(call))
     for issue in [*turn.errors, *turn.warnings]:
         on_delta(IssueEvent(issue))
 

@@ -24,9 +24,10 @@ import json
 from typing import Any, Literal
 
 from agentkit.parsing import (
-    ContentDelta, Event, ParseIssue, ReasoningDelta, ToolCall, ToolCallEvent,
+    ContentDelta, Event, ParseIssue, ReasoningDelta, ToolCall, ToolCallReady,
     render_tool_call_hermes, render_tool_call_xml,
 )
+from agentkit.parsing.messages import server_issue
 from agentkit.parsing.trimmed_text import TrimmedText
 
 
@@ -94,28 +95,18 @@ class ServerAnswer:
         """
         if finish_reason != "tool_calls" or self._calls:
             return []
-        return [_issue("truncated_tool_call", "",
-                       "Your tool call could not be read (it was cut off or malformed), so it was not run. "
-                       "Send the complete call again, from <tool_call> to </tool_call>.")]
+        return [server_issue("truncated_tool_call", "")]
 
     def call_events(self) -> list[Event]:
-        """A `ToolCallEvent` per complete call (calls are known for sure only at the end)."""
-        return [ToolCallEvent(call) for call in self.tool_calls()[0]]
+        """A `ToolCallReady` per complete call (calls are known for sure only at the end)."""
+        return [ToolCallReady(call) for call in self.tool_calls()[0]]
 
 
 def _decode_arguments(name: str, text: str) -> tuple[dict[str, Any], ParseIssue | None]:
     try:
         value = json.loads(text) if text.strip() else {}
     except json.JSONDecodeError as error:
-        return {}, _issue("invalid_json", text,
-                          f"The arguments of the call to {name} are not valid JSON ({error.msg}), "
-                          "so the call was not run. Send the call again with a JSON object.")
+        return {}, server_issue("invalid_json", text, name=name, detail=error.msg)
     if not isinstance(value, dict):
-        return {}, _issue("arguments_not_object", text,
-                          f'The "arguments" of the call to {name} must be a JSON object that maps '
-                          f"parameter names to values, not {type(value).__name__}, so the call was not run.")
+        return {}, server_issue("arguments_not_object", text, name=name, kind=type(value).__name__)
     return value, None
-
-
-def _issue(code: str, text: str, message: str) -> ParseIssue:
-    return ParseIssue(code=code, position=0, snippet=text[:60], message=message)

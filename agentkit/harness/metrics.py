@@ -18,12 +18,12 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, Field
 
-from agentkit.client.timing import percentile
 from agentkit.trace.events import ModelCall, RunEnd
 from agentkit.trace.reader import Trace
+from agentkit.trace.timing import percentile
 
 
-class RequestTiming(BaseModel):
+class TimelineBar(BaseModel):
     """One request of a run, for the timeline chart."""
 
     start_s: float = Field(description="Seconds from the run's first request to this one's start.")
@@ -45,7 +45,7 @@ class RunMetrics(BaseModel):
     itl_s: list[float] = Field(description="Every inter-token gap of every request.")
     decode_tps: list[float] = Field(description="Decode rate of each request that has one.")
     prefill_tps: list[float] = Field(description="Prefill rate estimate of each request that has one.")
-    requests: list[RequestTiming] = Field(description="Each request's start and length, in order.")
+    requests: list[TimelineBar] = Field(description="Each request's start and length, in order.")
 
 
 class Spread(BaseModel):
@@ -93,7 +93,7 @@ def run_metrics(trace: Trace) -> RunMetrics:
         itl_s=[gap for c in calls for gap in c.turn.timings.gaps],
         decode_tps=[c.turn.timings.decode_tps for c in calls if c.turn.timings.decode_tps],
         prefill_tps=[c.turn.timings.prefill_tps for c in calls if c.turn.timings.prefill_tps],
-        requests=[RequestTiming(start_s=c.turn.timings.request_start - first, total_s=c.turn.timings.total,
+        requests=[TimelineBar(start_s=c.turn.timings.request_start - first, total_s=c.turn.timings.total,
                                 ttft_s=c.turn.timings.ttft, purpose=c.purpose) for c in calls],
     )
 

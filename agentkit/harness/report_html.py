@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from agentkit.harness.diff import describe_divergence
-from agentkit.harness.metrics import RequestTiming
+from agentkit.harness.metrics import TimelineBar
 from agentkit.harness.summary import CompareSummary
 
 TEMPLATES = Path(__file__).resolve().parent.parent / "templates" / "report"
@@ -36,7 +36,7 @@ def render_html(summary: CompareSummary) -> str:
     )
 
 
-def timeline_svg(timeline: dict[str, list[RequestTiming]], labels: list[str], width: int = 900) -> Markup:
+def timeline_svg(timeline: dict[str, list[TimelineBar]], labels: list[str], width: int = 900) -> Markup:
     """One lane per model; one rectangle per request from its start to its end (TTFT darker)."""
     lane, left, top = 34, 90, 20
     end = max((r.start_s + r.total_s for rs in timeline.values() for r in rs), default=1.0) or 1.0

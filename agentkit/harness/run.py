@@ -26,7 +26,7 @@ from agentkit.agents.runner import run_agent
 from agentkit.client import Client
 from agentkit.harness.diff import Outcome, decision_key, outcome
 from agentkit.harness.metrics import RunMetrics, run_metrics
-from agentkit.suite import Suite, Task, check_answer, check_calls
+from agentkit.harness.suite import Suite, Task, check_answer, check_calls
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import (
     FinalAnswer,

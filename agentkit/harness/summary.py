@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from agentkit.harness.diff import DecisionDiff, diff_decisions
 from agentkit.harness.metrics import (
     PooledMetrics,
-    RequestTiming,
+    TimelineBar,
     changed_between_repeats,
     pool_metrics,
 )
@@ -57,7 +57,7 @@ class CompareSummary(BaseModel):
     models: dict[str, PooledMetrics] = Field(description="Model label -> numbers over the whole suite.")
     passed: dict[str, int] = Field(description="Model label -> runs whose outcome was success.")
     tasks: list[TaskRow] = Field(description="One row per task, in suite order.")
-    timeline: dict[str, list[RequestTiming]] = Field(
+    timeline: dict[str, list[TimelineBar]] = Field(
         description="Model label -> every request of its first repeat, on one clock from its first request.")
 
     @property
@@ -93,11 +93,11 @@ def _passed(run: TaskRun) -> bool:
     return run.answer_ok and run.calls_ok is not False
 
 
-def _timeline(runs: list[TaskRun], traces: dict[str, Trace]) -> list[RequestTiming]:
+def _timeline(runs: list[TaskRun], traces: dict[str, Trace]) -> list[TimelineBar]:
     # Put every task's requests on one clock so the chart shows the whole suite, gaps for tools included.
     starts = [(call.turn.timings.request_start, call) for r in runs for call in traces[r.trace].model_calls()]
     if not starts:
         return []
     zero = min(s for s, _ in starts)
-    return [RequestTiming(start_s=s - zero, total_s=c.turn.timings.total, ttft_s=c.turn.timings.ttft,
+    return [TimelineBar(start_s=s - zero, total_s=c.turn.timings.total, ttft_s=c.turn.timings.ttft,
                           purpose=c.purpose) for s, c in starts]

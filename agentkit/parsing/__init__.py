@@ -11,7 +11,7 @@ made of it) and never raises on any input string: problems come back as typed
     parser = StreamParser(tools=tools, prompt_opened_think=True)
     for chunk in chunks:
         for event in parser.feed(chunk):
-            ...  # ReasoningDelta, ContentDelta, ToolCallEvent, IssueEvent
+            ...  # ReasoningDelta, ContentDelta, ToolCallReady, IssueEvent
     turn = parser.finish()
 
 Read the modules in this order: `types`, `tags`, `hermes`, `schema`,
@@ -117,7 +117,7 @@ from agentkit.parsing.types import (
     ParseIssue,
     ReasoningDelta,
     ToolCall,
-    ToolCallEvent,
+    ToolCallReady,
 )
 
 __all__ = [
@@ -130,7 +130,7 @@ __all__ = [
     "ReasoningDelta",
     "StreamParser",
     "ToolCall",
-    "ToolCallEvent",
+    "ToolCallReady",
     "message_for_model",
     "parse_assistant",
     "render_tool_call_hermes",

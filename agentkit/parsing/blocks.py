@@ -14,11 +14,9 @@ from __future__ import annotations
 
 from agentkit.parsing.hermes import parse_hermes
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
+from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN
 from agentkit.parsing.types import BlockResult
 from agentkit.parsing.xml_calls import parse_xml
-
-CALL_OPEN = "<tool_call>"
-CALL_CLOSE = "</tool_call>"
 
 
 def detect_dialect(body: str) -> str:

@@ -1,7 +1,9 @@
-"""Every sentence the parser writes for the model, in one place.
+"""Every sentence the kit writes for the model about a tool call, in one place.
 
 Each `ParseIssue.message` is meant to be sent back to the model verbatim, so
-that it can fix its next reply. The texts are `str.format` templates: a missing
+that it can fix its next reply: `TEMPLATES` when the kit's parser read the
+reply, `SERVER_TEMPLATES` when mlx_lm.server did (the client's server mode).
+The agents' own guard texts are prompts, in `agentkit/prompts/guard_*.jinja`. The texts are `str.format` templates: a missing
 field raises `KeyError` at once instead of sending a half-filled message.
 """
 
@@ -14,22 +16,24 @@ from agentkit.parsing.types import ParseIssue
 SNIPPET_BEFORE = 20
 SNIPPET_AFTER = 40
 
+# Sentences two texts share, written once.
+_SEND_COMPLETE_CALL = "Send the complete call again, from <tool_call> to </tool_call>."
+_NOT_AN_OBJECT = (
+    'The "arguments" of the call to {name} must be a JSON object that maps '
+    "parameter names to values, not {kind}, so the call was not run."
+)
+
 TEMPLATES: dict[str, str] = {
     # Errors: the call was not run.
     "truncated_tool_call": (
-        "Your reply ended in the middle of a tool call, so the call was not run. "
-        "Send the complete call again, from <tool_call> to </tool_call>."
+        "Your reply ended in the middle of a tool call, so the call was not run. " + _SEND_COMPLETE_CALL
     ),
     "invalid_json": (
         "The tool call is not valid JSON ({detail}), so it was not run. Send it "
         'again as one JSON object, {{"name": "...", "arguments": {{...}}}}, '
         "between <tool_call> and </tool_call>."
     ),
-    "arguments_not_object": (
-        'The "arguments" of the call to {name} must be a JSON object that maps '
-        "parameter names to values, not {kind}, so the call was not run. Send it "
-        "again with an object."
-    ),
+    "arguments_not_object": _NOT_AN_OBJECT + " Send it again with an object.",
     "missing_function_name": "The tool call names no function, so it was not run. {fix}",
     "malformed_function_tag": (
         "The tag {tag!r} is malformed, so the call was not run. Write "
@@ -78,6 +82,19 @@ TEMPLATES: dict[str, str] = {
     ),
 }
 
+SERVER_TEMPLATES: dict[str, str] = {
+    # Server mode: mlx_lm.server parsed the reply itself; these say what it lost
+    # (`agentkit.client.server_answer`). Same codes, so a guard treats them alike.
+    "truncated_tool_call": (
+        "Your tool call could not be read (it was cut off or malformed), so it was not run. " + _SEND_COMPLETE_CALL
+    ),
+    "invalid_json": (
+        "The arguments of the call to {name} are not valid JSON ({detail}), "
+        "so the call was not run. Send the call again with a JSON object."
+    ),
+    "arguments_not_object": _NOT_AN_OBJECT,
+}
+
 FIX_BY_DIALECT = {
     "hermes": 'Give the call as {"name": "FUNCTION", "arguments": {...}}.',
     "xml": "Start the call with <function=FUNCTION> right after <tool_call>.",
@@ -99,6 +116,11 @@ def make_issue(code: str, position: int, snippet: str, **fields: object) -> Pars
         snippet=snippet,
         message=TEMPLATES[code].format(**fields),
     )
+
+
+def server_issue(code: str, text: str, **fields: object) -> ParseIssue:
+    """An issue about a call the server returned, its message from `SERVER_TEMPLATES`."""
+    return ParseIssue(code=code, position=0, snippet=text[:60], message=SERVER_TEMPLATES[code].format(**fields))
 
 
 def message_for_model(issues: Iterable[ParseIssue]) -> str:

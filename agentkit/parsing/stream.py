@@ -32,7 +32,7 @@ from agentkit.parsing.tags import (
 )
 from agentkit.parsing.trimmed_text import TrimmedText
 from agentkit.parsing.types import (
-    ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta, ToolCallEvent,
+    ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta, ToolCallReady,
 )
 
 STATES = ("content", "reasoning", "pending_call", "block")
@@ -231,7 +231,7 @@ class StreamParser:
         result = parse_block(raw, self._block_start, end_kind, self._tools)
         for call in result.calls:
             self._calls.append(call)
-            self._events.append(ToolCallEvent(call))
+            self._events.append(ToolCallReady(call))
         for issue in result.issues:
             self._record(issue)
         self._state, self._after_block = "content", True

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 CALL_OPEN, CALL_CLOSE = "<tool_call>", "</tool_call>"
-UNWRAPPED_FUNCTION = "<function="
+FUNCTION_OPEN = "<function="
+"""How a Qwen3-Coder XML call names its function; outside a <tool_call> block it is not run."""
+UNWRAPPED_FUNCTION = FUNCTION_OPEN
 # Closing tags that real models leave behind after a call (Qwen3.6-27B).
 DEBRIS = ("</function>", "</function_invocation>", "</parameter>")
 

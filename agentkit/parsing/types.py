@@ -91,7 +91,7 @@ class ContentDelta:
 
 
 @dataclass(slots=True)
-class ToolCallEvent:
+class ToolCallReady:
     """A tool call whose block is complete."""
 
     call: ToolCall
@@ -104,7 +104,7 @@ class IssueEvent:
     issue: ParseIssue
 
 
-Event = ReasoningDelta | ContentDelta | ToolCallEvent | IssueEvent
+Event = ReasoningDelta | ContentDelta | ToolCallReady | IssueEvent
 
 
 @dataclass(slots=True)

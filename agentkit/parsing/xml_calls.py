@@ -23,9 +23,9 @@ import re
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
 from agentkit.parsing.schema import convert_value, tool_parameters
+from agentkit.parsing.tags import FUNCTION_OPEN
 from agentkit.parsing.types import BlockResult, ToolCall
 
-FUNCTION_OPEN = "<function="
 NEXT_TAG = re.compile(r"<parameter=|</parameter>|</function>|<function")
 VALUE_END = re.compile(r"</parameter>|<parameter=|</function>|<function=")
 TAG_NAME = re.compile(r"([^<>\n]*)>")

@@ -16,6 +16,7 @@ import re
 
 from agentkit.prompts import render_prompt
 from agentkit.toy.entities import EntityPools
+from agentkit.toy.scenarios import REACT_FAMILIES
 from agentkit.toy.script import Transcript, TranscriptScript, observation_json
 from agentkit.toy.wording import ask
 from agentkit.toy.world import ToyWorld
@@ -40,10 +41,8 @@ _NUMBER = r"(?<![\d.])-?\d+(?:\.\d+)?(?![\d.])"
 
 def _gold_draft(s: TranscriptScript, pools: EntityPools, world: ToyWorld, rng: random.Random):
     """A correct ReAct run; returns (task, evidence, answer, [(flawed draft, problem), ...])."""
-    from agentkit.toy.scenarios import FAMILIES  # here: scenarios imports this module
-
     family = rng.choices(list(_DRAFT_FAMILIES), list(_DRAFT_FAMILIES.values()))[0]
-    scenario, _, needed = FAMILIES[family]
+    scenario, _, needed = REACT_FAMILIES[family]
     run = scenario(s.fork(REACT, list(needed)), pools, world, rng)
     task = next(m["content"] for m in run.messages if m["role"] == "user")
     evidence = [m["content"] for m in run.messages if m["role"] == "tool"]

@@ -31,8 +31,8 @@ HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their ow
 def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: int = 0,
                vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200, workers: int | None = None) -> dict:
     """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
-    from agentkit.chat_template import load_chat_template
     from agentkit.prompts import prompts_sha256
+    from agentkit.serving.chat_template import load_chat_template
     from agentkit.toy.corpus import generate_transcripts, tools_sha256
     from agentkit.toy.tokenizer import save_tokenizer, train_tokenizer
 

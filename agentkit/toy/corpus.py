@@ -18,10 +18,10 @@ from typing import Iterator
 
 from pydantic import BaseModel, Field
 
-from agentkit.chat_template import load_chat_template, render_chat
 from agentkit.prompts import render_prompt
+from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.toy.entities import EntityPools, Split
-from agentkit.toy.scenarios import FAMILIES
+from agentkit.toy.families import FAMILIES
 from agentkit.toy.script import Transcript, TranscriptScript
 from agentkit.toy.wording import Wording
 from agentkit.toy.world import ToyWorld

@@ -28,12 +28,12 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agentkit.endpoint import open_endpoint
-from agentkit.simple_loop import LoopRun, run_loop
-from agentkit.suite import ExpectedCall, check_calls
+from agentkit.harness.suite import ExpectedCall, check_calls
+from agentkit.serving.endpoint import open_endpoint
 from agentkit.toy.build import HELDOUT_SEED
 from agentkit.toy.corpus import generate_transcripts
 from agentkit.toy.script import Transcript
+from agentkit.toy.simple_loop import LoopRun, run_loop
 from agentkit.toy.world import ToyWorld
 
 
@@ -146,7 +146,8 @@ def evaluate(model: str, template: str, tasks: list[Transcript], paraphrases: li
                 elif task.family == "plan_execute:plan":
                     stage_ok["plan"].append(a)
                 tps += [r.decode_tps for r in run.requests if r.decode_tps]
-                ttft += [r.ttft_s for r in run.requests]
+                # A request that streamed no output chunk has no TTFT: count its whole time.
+                ttft += [r.ttft if r.ttft is not None else r.total for r in run.requests]
     finally:
         world.close()
     n = len(tasks)

@@ -223,7 +223,7 @@ def follow_up(s, pools, world, rng):
 
 
 # family -> (scenario, relative weight, tools it needs)
-FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
+REACT_FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
     "weather_single": (weather_single, 3, ("get_weather",)),
     "weather_parallel": (weather_parallel, 2, ("get_weather",)),
     "calculator": (calculator_single, 3, ("calculator",)),
@@ -240,21 +240,3 @@ FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
     "no_tool": (no_tool, 2, ()),
     "follow_up": (follow_up, 1, ("get_weather",)),
 }
-
-
-def _register_agent_families() -> None:
-    # Imported here: agent_scenarios needs the helpers above.
-    from agentkit.toy.agent_scenarios import plan_execute, reflection_critique
-
-    FAMILIES["reflection"] = (reflection_critique, 4, ())
-    FAMILIES["plan_execute"] = (plan_execute, 2.5, ())
-
-
-_register_agent_families()
-
-
-def describe_families() -> str:
-    """One line per family, for the model card."""
-    return "\n".join(f"- `{name}` (weight {w}): tools {', '.join(t) or 'none'}"
-                     for name, (_, w, t) in FAMILIES.items())
-

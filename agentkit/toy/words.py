@@ -56,8 +56,8 @@ def prompt_words() -> tuple[str, ...]:
     # but building the toolbox at import time would slow every `import`.
     import tempfile
 
-    from agentkit.chat_template import load_chat_template, render_chat
     from agentkit.prompts import PROMPTS_DIR
+    from agentkit.serving.chat_template import load_chat_template, render_chat
     from agentkit.tools import example_tools
 
     with tempfile.TemporaryDirectory(prefix="agentkit-words-") as root:

@@ -4,9 +4,11 @@
     trace = read_trace("runs/run.jsonl")
     trace.events, trace.model_calls(), trace.end.status
 
-Read in this order: `events` (what is recorded), `writer` (why a killed run
-still leaves a valid file), `tracer` (what agents report to), `reader`,
-`show` (rich rendering, live and from a file: `agentkit trace show FILE`).
+Read in this order: `timing` (latency numbers from timestamps), `turn` (what
+one model call returned, as the client hands it over), `events` (what is
+recorded), `writer` (why a killed run still leaves a valid file), `tracer`
+(what agents report to), `reader`, `show` (rich rendering, live and from a
+file: `agentkit trace show FILE`).
 """
 
 from agentkit.trace.events import (

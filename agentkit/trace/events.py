@@ -30,7 +30,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, Field, TypeAdapter
 
-from agentkit.client.types import Turn
+from agentkit.trace.turn import Turn
 
 Purpose = Literal["react", "critique", "revise", "plan", "replan", "synthesize"]
 GuardName = Literal["max_steps", "repeated_call", "parse_error", "unknown_tool", "call_in_reasoning",

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from agentkit.client.protocol import OnDelta
+from agentkit.parsing import Event
 from agentkit.trace.events import ModelCall, ToolResultEvent, TraceEvent
 from agentkit.trace.writer import TraceWriter
 
@@ -21,7 +21,7 @@ class Tracer:
     """Collects a run's events; optionally writes them to a file and shows them as they come."""
 
     def __init__(self, writer: TraceWriter | None = None, on_event: Callable[[TraceEvent], None] | None = None,
-                 on_delta: OnDelta | None = None) -> None:
+                 on_delta: Callable[[Event], None] | None = None) -> None:
         self.writer = writer
         self.on_event = on_event
         self.on_delta = on_delta

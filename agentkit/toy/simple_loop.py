@@ -14,10 +14,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from agentkit.client import OpenAIClient, Turn
+from agentkit.client import OpenAIClient
 from agentkit.client.history import assistant_message, tool_message
-from agentkit.endpoint import Endpoint
+from agentkit.serving.endpoint import Endpoint
 from agentkit.tools import ToolBox
+from agentkit.trace.turn import RequestStats
 
 
 class CallRecord(BaseModel):
@@ -26,17 +27,6 @@ class CallRecord(BaseModel):
     name: str = Field(description="Tool name as the model wrote it.")
     arguments: dict[str, Any] | None = Field(description="Decoded arguments; None when they were not a JSON object.")
     observation: str = Field(description="What was sent back to the model.")
-
-
-class RequestStats(BaseModel):
-    """Timing and token counts of one chat completion request."""
-
-    ttft_s: float = Field(description="Seconds from sending the request to the first generated chunk.")
-    total_s: float = Field(description="Seconds from sending the request to the end of the stream.")
-    prompt_tokens: int = Field(description="Prompt tokens as reported by the server.")
-    cached_tokens: int = Field(description="Prompt tokens served from the server's prompt cache.")
-    completion_tokens: int = Field(description="Generated tokens as reported by the server.")
-    decode_tps: float | None = Field(description="Decode speed the client measured (None if too few tokens).")
 
 
 class LoopRun(BaseModel):
@@ -60,7 +50,7 @@ def run_loop(endpoint: Endpoint, messages: list[dict], toolbox: ToolBox, tools: 
         # models' training conversations were rendered.
         turn = client.complete(messages, tools or None, thinking=thinking, preserve_thinking=False,
                                max_tokens=max_tokens)
-        run.requests.append(_stats(turn))
+        run.requests.append(RequestStats.from_turn(len(run.requests) + 1, turn))
         if not turn.tool_calls:
             run.answer = turn.content.strip()
             break
@@ -77,11 +67,3 @@ def run_loop(endpoint: Endpoint, messages: list[dict], toolbox: ToolBox, tools: 
         run.error = f"no final answer after {max_steps} model turns"
     run.wall_s = time.perf_counter() - start
     return run
-
-
-def _stats(turn: Turn) -> RequestStats:
-    usage, timings = turn.usage, turn.timings
-    return RequestStats(ttft_s=timings.ttft if timings.ttft is not None else timings.total, total_s=timings.total,
-                        prompt_tokens=usage.prompt_tokens if usage else 0,
-                        cached_tokens=(usage.cached_tokens or 0) if usage else 0,
-                        completion_tokens=usage.completion_tokens if usage else 0, decode_tps=timings.decode_tps)

@@ -28,15 +28,15 @@ from rich.text import Text
 
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
-from agentkit.client.types import Turn
-from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallEvent
+from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
+from agentkit.trace.turn import Turn
 
 MAX_TOOL_STEPS = 4
 HELP = "/think  /nothink  /prompt  /reset  /quit"
 
 
-def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
-    from agentkit.endpoint import add_endpoint_arguments
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from agentkit.serving.endpoint import add_endpoint_arguments
 
     add_endpoint_arguments(parser)
     parser.add_argument("--thinking", choices=("on", "off"), default=None,
@@ -45,9 +45,9 @@ def add_chat_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--max-tokens", type=int, default=512, help="per answer (default: 512)")
 
 
-def run_from_args(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     """Start (or reach) the server and chat until /quit or end of input."""
-    from agentkit.endpoint import endpoint_from_args
+    from agentkit.serving.endpoint import endpoint_from_args
     from agentkit.tools import example_tools
 
     console = Console()
@@ -56,7 +56,7 @@ def run_from_args(args: argparse.Namespace) -> int:
     # The file tools work in a scratch folder, removed when the chat ends.
     with tempfile.TemporaryDirectory(prefix="agentkit-chat-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace) if args.tools else None
-        client = OpenAIClient(endpoint, template=args.template)
+        client = OpenAIClient(endpoint)
         console.print(f"chatting with {endpoint.label} at {endpoint.base_url}  ({HELP})",
                       style="dim", highlight=False)
         chat_loop(client, console, user_lines(console), thinking, toolbox, args.max_tokens)
@@ -142,7 +142,7 @@ class AnswerView:
             self.reasoning += event.text
         elif isinstance(event, ContentDelta):
             self.content += event.text
-        elif isinstance(event, ToolCallEvent):
+        elif isinstance(event, ToolCallReady):
             self.calls.append(f"{event.call.name}({event.call.arguments})")
 
     def render(self, turn: Turn | None = None) -> Group:

@@ -32,11 +32,11 @@ import urllib.request
 from collections.abc import Sequence
 from pathlib import Path
 
-from agentkit.chat_template import load_chat_template
-from agentkit.doctor import require_backend
 from agentkit.errors import ServerNotReadyError, ServerStartError
-from agentkit.models import resolve_model
-from agentkit.ports import client_host, free_port, require_free_port  # noqa: F401 (free_port: also imported from here)
+from agentkit.serving.backend import require_backend
+from agentkit.serving.chat_template import load_chat_template
+from agentkit.serving.models import model_directory, resolve_model
+from agentkit.serving.ports import client_host, free_port, require_free_port  # noqa: F401 (free_port: also imported from here)
 
 # Servers still running, so that `atexit` can stop them if the interpreter
 # exits without leaving the `with` block. The context manager is the normal path.
@@ -70,6 +70,8 @@ class ManagedServer:
         self.host = host
         self.log_path = Path(log_path) if log_path is not None else None
         self.model_id: str | None = None
+        self.model_dir: Path | None = None
+        """The model's directory on this machine once started; None for a Hub model not yet cached."""
         self.process: subprocess.Popen | None = None
         self._log_file = None
         self._temporary_log = False
@@ -95,6 +97,7 @@ class ManagedServer:
         # mlx_lm names a local model by its absolute path; sending that same
         # string as `model` in requests keeps it from loading the weights twice.
         self.model_id = ref.server_arg
+        self.model_dir = ref.path
         _ensure_hf_cache_dir()
         command = [sys.executable, "-m", "mlx_lm", "server", "--model", ref.server_arg,
                    "--host", self.host]
@@ -128,6 +131,8 @@ class ManagedServer:
             deadline = time.monotonic() + self.ready_timeout
             self._wait_for_http(deadline)
             self._warm_up(deadline)
+            # A Hub model is in the local cache once the server has loaded it.
+            self.model_dir = self.model_dir or model_directory(ref.spec, holding="tokenizer.json")
         except BaseException as exc:
             # The error message points to the log; a Ctrl-C while waiting names nothing.
             self._failed = not isinstance(exc, KeyboardInterrupt)

@@ -1,15 +1,13 @@
 """`agentkit doctor`: is this machine ready to serve a model, and if not, what to do.
 
 Each check is a small function returning a `Check`; `run_checks` collects them
-and `report` prints one table. The MLX probe runs in a child Python because a
-broken backend can abort the whole interpreter (an illegal instruction, a
-missing Metal device), and the doctor must survive to say so. `ManagedServer`
-runs the same probe before it starts `mlx_lm.server`.
+and `report` prints one table. The MLX backend is checked with the same probe
+`ManagedServer` runs before it starts `mlx_lm.server` (`backend`).
 """
 
 from __future__ import annotations
 
-import functools
+import argparse
 import json
 import platform
 import subprocess
@@ -19,44 +17,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from agentkit.errors import BackendError, IncompleteModelError, ModelNotFoundError
-from agentkit.models import TOY_MODELS, resolve_model
+from agentkit.errors import IncompleteModelError, ModelNotFoundError
+from agentkit.serving.backend import install_hint, probe_backend
+from agentkit.serving.models import TOY_MODELS, resolve_model
 
 DEFAULT_URL = "http://127.0.0.1:8080/v1"
-
-# Run in a child interpreter. Versions are printed first, so they are known
-# even when importing mlx kills the child.
-_PROBE = """
-import importlib.metadata as md, json
-def version(name):
-    try:
-        return md.version(name)
-    except md.PackageNotFoundError:
-        return None
-print(json.dumps({"mlx_version": version("mlx"), "mlx_lm_version": version("mlx-lm")}), flush=True)
-import mlx.core as mx
-x = mx.array([1]) + 1
-mx.eval(x)
-assert x.item() == 2, "mlx computed 1 + 1 wrong"
-cuda = hasattr(mx, "cuda") and mx.cuda.is_available()
-backend = "Metal" if mx.metal.is_available() else "CUDA" if cuda else "CPU"
-print(json.dumps({"backend": backend}), flush=True)
-"""
-
-
-class BackendInfo(BaseModel):
-    """What the MLX probe found in a Python interpreter."""
-
-    python: str
-    """The interpreter that was probed (the one that will run mlx_lm.server)."""
-    backend: str | None = None
-    """`Metal`, `CUDA` or `CPU` when an MLX array operation ran; None otherwise."""
-    mlx_version: str | None = None
-    """Installed mlx version, None when mlx is not installed."""
-    mlx_lm_version: str | None = None
-    """Installed mlx-lm version, None when mlx-lm is not installed."""
-    error: str | None = None
-    """The end of the probe's output when it failed."""
 
 
 class Check(BaseModel):
@@ -72,45 +37,6 @@ class Check(BaseModel):
     """Whether a failure makes `agentkit doctor` exit with code 1."""
     fix: str | None = None
     """What to do when it failed."""
-
-
-def install_hint() -> str:
-    """The pip command that gives this platform a working mlx_lm.server."""
-    if sys.platform == "darwin":
-        return 'pip install mlx-lm  (Apple Silicon; MLX has no Intel-Mac build)'
-    return 'pip install "mlx[cpu]" mlx-lm'
-
-
-@functools.cache
-def probe_backend(python: str = sys.executable) -> BackendInfo:
-    """Run one MLX array operation in `python` and report versions and backend."""
-    try:
-        done = subprocess.run(
-            [python, "-c", _PROBE], capture_output=True, text=True, timeout=60
-        )
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return BackendInfo(python=python, error=str(exc))
-    info: dict = {}
-    for line in done.stdout.splitlines():
-        if line.startswith("{"):
-            info.update(json.loads(line))
-    error = None
-    if done.returncode != 0:
-        tail = (done.stderr or done.stdout).strip().splitlines()[-5:]
-        error = f"exit code {done.returncode}: " + "\n".join(tail)
-    return BackendInfo(python=python, error=error, **info)
-
-
-def require_backend(python: str = sys.executable) -> BackendInfo:
-    """Raise `BackendError` unless mlx-lm is installed and MLX runs in `python`."""
-    info = probe_backend(python)
-    if info.error is None and info.mlx_lm_version is not None and info.backend:
-        return info
-    if info.mlx_lm_version is None:
-        problem = f"mlx-lm is not installed for {python}."
-    else:
-        problem = f"MLX cannot run an array operation in {python} ({info.error})."
-    raise BackendError(problem, fix=install_hint())
 
 
 def parse_meminfo(text: str) -> tuple[int, int | None]:
@@ -231,3 +157,14 @@ def report(checks: list[Check]) -> int:
         table.add_row(check.name, status, Text(detail))
     Console().print(table)
     return 0 if all(check.ok for check in checks if check.required) else 1
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--url", default=None,
+                        help="server to look for (default: mlx_lm.server's own default, "
+                        "port 8080 on this machine); when given, no answer is a failure")
+
+
+def run(args: argparse.Namespace) -> int:
+    """`agentkit doctor`: every check, one table; exit code 1 when a required check failed."""
+    return report(run_checks(url=args.url or DEFAULT_URL, url_required=args.url is not None))

@@ -6,6 +6,10 @@ checked for the files mlx_lm needs before any process starts, so a missing
 tokenizer is reported in one line instead of a stack trace from a subprocess.
 Hugging Face ids are passed through untouched: mlx_lm finds them in its cache
 or downloads them, and nothing the toy models need may get in the way of that.
+
+`model_directory` is the one answer to "where are this model's files on this
+machine"; the server, the client (`LocalModel`), the chat templates and
+`agentkit fit` all ask it, and an `Endpoint` carries what it found.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from pydantic import BaseModel
 
 from agentkit.errors import IncompleteModelError, ModelNotFoundError
 
-TOY_MODELS = ("toy-dense", "toy-moe")
+TOY_MODELS = ("toy-dense", "toy-moe", "toy-attn")
 
 # `org/name` with the characters the Hub allows; one slash, nothing path-like.
 _HF_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*$")
@@ -52,9 +56,41 @@ def models_dir() -> Path:
     override = os.environ.get("AGENTKIT_MODELS_DIR")
     if override:
         return Path(override).expanduser().resolve()
-    # agentkit/models.py -> repository root -> fixtures/models (works from a clone
-    # or an editable install; a wheel install needs the env var).
-    return Path(__file__).resolve().parent.parent / "fixtures" / "models"
+    # agentkit/serving/models.py -> repository root -> fixtures/models (works from
+    # a clone or an editable install; a wheel install needs the env var).
+    return Path(__file__).resolve().parents[2] / "fixtures" / "models"
+
+
+def model_directory(spec: str | Path, holding: str | tuple[str, ...] = "config.json") -> Path | None:
+    """Where model `spec`'s files are on this machine, or None when they are not here.
+
+    `spec` is a toy name, a model directory, or a Hugging Face id; an id is
+    looked up in the local Hugging Face cache only, never on the network.
+    `holding` names the file(s) the caller needs (any one of them will do): a
+    directory without them is not the answer, and in the cache each file is
+    found on its own (a download may have fetched only config.json).
+    """
+    wanted = (holding,) if isinstance(holding, str) else holding
+    text = str(spec)
+    if text in TOY_MODELS:
+        candidates = [models_dir() / text]
+    elif Path(text).expanduser().is_dir():
+        candidates = [Path(text).expanduser()]
+    elif _HF_ID.match(text) and not Path(text).expanduser().exists():
+        candidates = _cached_snapshots(text, wanted)
+    else:
+        candidates = []
+    return next((directory for directory in candidates
+                 if any((directory / name).is_file() for name in wanted)), None)
+
+
+def _cached_snapshots(repo_id: str, files: tuple[str, ...]) -> list[Path]:
+    try:
+        from huggingface_hub import try_to_load_from_cache
+    except ImportError:
+        return []
+    found = (try_to_load_from_cache(repo_id, name) for name in files)
+    return [Path(path).parent for path in found if isinstance(path, str)]
 
 
 def missing_model_files(directory: Path, *, need_chat_template: bool = True) -> list[str]:
@@ -98,7 +134,7 @@ def resolve_model(spec: str, *, need_chat_template: bool = True) -> ModelRef:
             raise ModelNotFoundError(
                 f"Toy model {spec!r} is not at {directory}.",
                 fix=f"{_RETRAIN}, or set AGENTKIT_MODELS_DIR to the folder that holds "
-                "toy-dense/ and toy-moe/.",
+                "toy-dense/, toy-moe/ and toy-attn/.",
             )
         _require_complete(directory, spec, _RETRAIN, need_chat_template)
         return ModelRef(spec=spec, kind="toy", path=directory)

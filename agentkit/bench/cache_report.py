@@ -23,9 +23,9 @@ from rich.table import Table
 
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
-from agentkit.client.timing import percentile
-from agentkit.client.types import Timings
 from agentkit.tools import ToolBox
+from agentkit.trace.timing import percentile
+from agentkit.trace.turn import Timings
 
 SLACK_TOKENS = 8
 TARGET_SHARE = 0.95

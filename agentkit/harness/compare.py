@@ -22,8 +22,8 @@ from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
 from agentkit.harness.run import TaskRun, run_suite, warm_up
+from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
-from agentkit.suite import load_suite
 from agentkit.trace import read_trace
 
 SEED_NOTE = ("none sent: temperature 0 is greedy decoding, so mlx_lm.server draws no random numbers; "
@@ -64,9 +64,9 @@ def this_chip() -> str | None:
 
 def decode_ceilings(chip: str | None, models: dict[str, str]) -> dict[str, float]:
     """Model label -> decode tok/s ceiling on `chip` (bytes read per token vs bandwidth); {} if unknown."""
-    from agentkit.bench.chips import UnknownChipError, chip_bandwidth
     from agentkit.errors import AgentkitError
-    from agentkit.fit import decode_ceiling
+    from agentkit.sizing.chips import UnknownChipError, chip_bandwidth
+    from agentkit.sizing.estimate import decode_ceiling
 
     if not chip:
         return {}
@@ -98,7 +98,7 @@ def versions() -> dict[str, str]:
     return found
 
 
-def run_compare(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import (
         BarColumn,
@@ -109,8 +109,8 @@ def run_compare(args: argparse.Namespace) -> int:
     )
 
     from agentkit.client import OpenAIClient
-    from agentkit.endpoint import open_endpoint
     from agentkit.harness.report_terminal import print_report
+    from agentkit.serving.endpoint import open_endpoint
 
     console = Console()
     suite = load_suite(args.suite)

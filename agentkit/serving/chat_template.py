@@ -26,8 +26,9 @@ import jinja2.ext
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from agentkit.errors import TemplateNotFoundError
+from agentkit.serving.models import model_directory
 
-TEMPLATES_DIR = Path(__file__).resolve().parent / "templates" / "chat"
+TEMPLATES_DIR = Path(__file__).resolve().parents[1] / "templates" / "chat"
 
 TEMPLATE_NAMES: tuple[str, ...] = ("qwen3.6", "hermes")
 """The kit's templates: `qwen3.6` (XML tool calls, the default) and `hermes` (JSON tool calls)."""
@@ -36,6 +37,9 @@ TEMPLATE_NAMES: tuple[str, ...] = ("qwen3.6", "hermes")
 _SPECIAL_TOKEN_NAMES = ("bos_token", "eos_token", "unk_token", "sep_token", "pad_token", "cls_token", "mask_token")
 # Qwen's, for the kit's own templates: no BOS, turns end with <|im_end|>.
 _QWEN_SPECIAL_TOKENS = {"eos_token": "<|im_end|>", "pad_token": "<|endoftext|>"}
+
+# Where a model directory keeps its template (the first wins, as in transformers).
+_TEMPLATE_FILES = ("chat_template.jinja", "tokenizer_config.json")
 
 # Names a message's reasoning travels under. transformers copies the first one it
 # finds into `reasoning_content` (what templates read) and `thinking` (gpt-oss).
@@ -64,7 +68,7 @@ def load_chat_template(name_or_path: str | Path) -> str:
         if path.suffix == ".json":
             return _template_from_config(path)
         return path.read_text(encoding="utf-8")
-    cached = _cached_hf_model_dir(spec)
+    cached = model_directory(spec, holding=_TEMPLATE_FILES)
     if cached is not None:
         return _template_from_model_dir(cached)
     raise TemplateNotFoundError(
@@ -125,7 +129,7 @@ def special_tokens(name_or_path: str | Path) -> dict[str, str]:
     if spec in TEMPLATE_NAMES:
         return dict(_QWEN_SPECIAL_TOKENS)
     path = Path(spec).expanduser()
-    directory = path if path.is_dir() else path.parent if path.is_file() else _cached_hf_model_dir(spec)
+    directory = path.parent if path.is_file() else model_directory(spec, holding=_TEMPLATE_FILES)
     config_file = directory / "tokenizer_config.json" if directory is not None else None
     if config_file is None or not config_file.is_file():
         return {}
@@ -138,22 +142,6 @@ def special_tokens(name_or_path: str | Path) -> dict[str, str]:
         if isinstance(token, str):
             tokens[name] = token
     return tokens
-
-
-def _cached_hf_model_dir(repo_id: str) -> Path | None:
-    # A Hugging Face id such as "unsloth/Qwen3.6-27B-UD-MLX-6bit": look in the
-    # local cache only, never on the network.
-    if repo_id.count("/") != 1:
-        return None
-    try:
-        from huggingface_hub import try_to_load_from_cache
-    except ImportError:
-        return None
-    for filename in ("chat_template.jinja", "tokenizer_config.json"):
-        found = try_to_load_from_cache(repo_id, filename)
-        if isinstance(found, str):
-            return Path(found).parent
-    return None
 
 
 def render_chat(

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from agentkit.errors import AgentkitError
 
-SUITES_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "suites"
+SUITES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "suites"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
 
 

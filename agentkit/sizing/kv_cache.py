@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from agentkit.bench.parameters import text_config
+from agentkit.sizing.parameters import text_config
 
 
 def kv_bytes_per_token(config: dict[str, Any]) -> int:

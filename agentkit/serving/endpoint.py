@@ -7,8 +7,11 @@ Every lesson, example and command takes the same two flags:
     --url http://127.0.0.1:8080/v1       use a server you started yourself (any
                                          OpenAI-compatible one: mlx_lm, LM Studio, Ollama...)
 
-`open_endpoint` turns them into an `Endpoint` (base URL + model id) and stops
-the server again at the end when the kit started it.
+`open_endpoint` turns them into an `Endpoint` (base URL + model id, and what
+the kit resolved: the model's directory on this machine and the chat template
+the server renders with) and stops the server again at the end when the kit
+started it. The client reads the directory and template from the endpoint, so
+nobody looks them up again.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
+
+from agentkit.serving.models import model_directory
 
 DEFAULT_MODEL = "toy-dense"
 
@@ -32,6 +38,10 @@ class Endpoint:
     api_key: str = "not-needed"
     label: str = ""
     log_path: str | None = None
+    model_dir: Path | None = None
+    """The model's files on this machine (tokenizer, template, config); None for a remote model."""
+    template: str | None = None
+    """The chat template the server renders with (a kit name or a .jinja path); None: the model's own."""
 
     def openai(self, timeout: float = 120.0):
         """An `openai.OpenAI` client for this endpoint (no retries: errors should surface)."""
@@ -55,13 +65,14 @@ def open_endpoint(model: str = DEFAULT_MODEL, url: str | None = None, template: 
     """Yield an Endpoint; start (and later stop) mlx_lm.server unless `url` is given."""
     if url:
         model_id = model if model != DEFAULT_MODEL else _first_model_id(url, api_key) or model
-        yield Endpoint(base_url=url.rstrip("/"), model_id=model_id, api_key=api_key, label=model_id)
+        yield Endpoint(base_url=url.rstrip("/"), model_id=model_id, api_key=api_key, label=model_id,
+                       model_dir=model_directory(model_id, holding="tokenizer.json"), template=template)
         return
-    from agentkit.server import ManagedServer
+    from agentkit.serving.server import ManagedServer
 
     with ManagedServer(model, template=template, ready_timeout=ready_timeout) as server:
         yield Endpoint(base_url=server.base_url, model_id=server.model_id, label=model,
-                       log_path=str(server.log_path))
+                       log_path=str(server.log_path), model_dir=server.model_dir, template=template)
 
 
 def endpoint_from_args(args: argparse.Namespace) -> contextlib.AbstractContextManager[Endpoint]:

@@ -1,0 +1,1 @@
+"""`agentkit chat`: the client in a terminal, one message per line (`command`)."""

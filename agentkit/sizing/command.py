@@ -1,0 +1,81 @@
+"""`agentkit fit MODEL --memory GB --context N`: the numbers of `estimate`, as one table.
+
+Each row says how its number was computed, so the table teaches the
+arithmetic as it answers the question. Exit code 1 when the model does not fit.
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from agentkit.sizing.estimate import GB, FitReport
+
+DESCRIPTION = ("Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
+               "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit.")
+
+
+def fit_table(report: FitReport) -> Table:
+    """The report as a rich table: one row per quantity, with how it was computed."""
+    p = report.params
+    table = Table(title=f"fit: {report.model}", title_justify="left", show_header=False)
+    table.add_column("what", style="bold")
+    table.add_column("value", justify="right")
+    table.add_column("how", style="dim")
+    table.add_row("parameters", _count(p.total), f"from {p.source}")
+    if p.num_experts:
+        table.add_row("active per token", _count(p.active),
+                      f"routed experts x {p.experts_per_token}/{p.num_experts} + the rest")
+    table.add_row("weights", _gb(report.weights_bytes), f"parameters x {report.bits_per_weight:.3g} bits / 8")
+    table.add_row("KV cache per token", f"{report.kv_bytes_per_token / 1024:.1f} KiB",
+                  "attention layers x kv_heads x head_dim x 2 x bytes")
+    table.add_row(f"KV cache at {report.context} tokens", _gb(report.kv_bytes), "grows linearly with context")
+    if report.fixed_state_bytes:
+        table.add_row("linear-attention state", _gb(report.fixed_state_bytes), "fixed, any context")
+    table.add_row("total in memory", _gb(report.total_bytes), "")
+    if report.fits is not None:
+        verdict = "[green]fits[/]" if report.fits else "[red]does not fit[/]"
+        table.add_row(f"{report.memory_gib:g} GB Mac: GPU budget", _gb(report.gpu_budget_bytes),
+                      f"{verdict}; macOS default: 3/4 of RAM (2/3 up to 36 GB)")
+    if report.bandwidth_gbps is not None:
+        where = f"{report.chip}, " if report.chip else ""
+        for context in (0, report.context):
+            table.add_row(f"decode ceiling at {context} tokens", f"{report.ceiling(context):.1f} tok/s",
+                          f"{where}{report.bandwidth_gbps:g} GB/s / {_gb(report.bytes_per_token(context))} per token")
+    return table
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", metavar="MODEL",
+                        help="toy-dense, toy-moe, a model directory, a config.json, or a downloaded HF id")
+    parser.add_argument("--memory", type=float, default=None, metavar="GB", help="the Mac's RAM, e.g. 48")
+    parser.add_argument("--context", type=int, default=None, metavar="N",
+                        help="context to size the KV cache for (default: 32768 or the model's maximum)")
+    parser.add_argument("--bits", type=float, default=None, metavar="B",
+                        help="bits per weight to plan for, e.g. 4, 6, 8, 16 (default: as stored)")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--chip", default=None, help="Apple chip, e.g. 'M4', 'M4 Pro', 'M4 Max'")
+    where.add_argument("--bandwidth", type=float, default=None, metavar="GBps",
+                       help="memory bandwidth in GB/s, for any other machine")
+
+
+def run(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from agentkit.sizing.estimate import fit
+
+    report = fit(args.model, context=args.context, bits=args.bits, memory_gib=args.memory, chip=args.chip,
+                 bandwidth_gbps=args.bandwidth)
+    Console().print(fit_table(report))
+    return 0 if report.fits is not False else 1
+
+
+def _gb(n: float | None) -> str:
+    if n is None:
+        return "-"
+    return f"{n / GB:.2f} GB" if n >= GB else f"{n / 1e6:.2f} MB"
+
+
+def _count(n: int) -> str:
+    return f"{n / 1e9:.2f} B" if n >= 1e9 else f"{n / 1e6:.2f} M"

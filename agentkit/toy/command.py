@@ -1,0 +1,81 @@
+"""`agentkit toy data|train|eval` (also `python -m agentkit.toy`): rebuild and evaluate the toy models."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from agentkit.toy.architecture import ARCHITECTURES
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    sub = parser.add_subparsers(dest="toy_command", required=True)
+    data = sub.add_parser("data", help="generate the synthetic corpus, tokenizer and training arrays")
+    data.add_argument("--out", type=Path, default=Path("build/toy-data"))
+    data.add_argument("--transcripts", type=int, default=None, help="number of training transcripts")
+    data.add_argument("--vocab-size", type=int, default=None)
+    data.add_argument("--seed", type=int, default=0)
+    data.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+
+    train = sub.add_parser("train", help="train toy-dense, toy-moe and/or toy-attn (GPU if available)")
+    train.add_argument("--data", type=Path, default=Path("build/toy-data"))
+    train.add_argument("--out", type=Path, default=None, help="models directory (default: fixtures/models)")
+    train.add_argument("--model", choices=list(ARCHITECTURES), action="append",
+                       help="train only this model (repeatable; default: all three)")
+    train.add_argument("--steps", type=int, default=None)
+    train.add_argument("--batch-size", type=int, default=None)
+    train.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")
+    train.add_argument("--max-minutes", type=float, default=None,
+                       help="time budget per model: the schedule is shortened to fit it")
+    train.add_argument("--init-from", type=Path, default=None,
+                       help="models directory to continue training from (each model from its own folder)")
+
+    ev = sub.add_parser("eval", help="held-out evaluation through the real mlx_lm.server")
+    ev.add_argument("--model", action="append", help="model(s) to evaluate (default: both toy models)")
+    ev.add_argument("--template", action="append", choices=["qwen3.6", "hermes"],
+                    help="chat template(s) to serve with (default: both)")
+    ev.add_argument("--tasks", type=int, default=60, help="held-out tasks per model and template")
+    ev.add_argument("--paraphrases", type=int, default=48, help="held-out requests in unseen wordings")
+    ev.add_argument("--agent-episodes", type=int, default=60,
+                    help="extra Reflection / Plan-and-Execute episodes for the critic and planner rates")
+    ev.add_argument("--markdown", type=Path, default=None, help="also write the table as markdown here")
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.toy_command == "data":
+        from agentkit.toy.build import DEFAULT_TRANSCRIPTS, DEFAULT_VOCAB, build_data
+
+        stats = build_data(args.out, args.transcripts or DEFAULT_TRANSCRIPTS, args.seed,
+                           args.vocab_size or DEFAULT_VOCAB, workers=args.workers)
+        print(json.dumps(stats, indent=2))
+        return 0
+    if args.toy_command == "train":
+        from agentkit.toy.build import train_and_export
+        from agentkit.toy.train import TrainConfig
+
+        cfg = TrainConfig(device=args.device, max_seconds=args.max_minutes * 60 if args.max_minutes else None)
+        cfg.steps = args.steps or cfg.steps
+        cfg.batch_size = args.batch_size or cfg.batch_size
+        out = args.out or _default_models_dir()
+        for name in args.model or list(ARCHITECTURES):
+            cfg.init_from = args.init_from / name if args.init_from else None
+            summary = train_and_export(name, args.data, out / name, cfg)
+            print(json.dumps(summary, indent=2))
+        return 0
+    from agentkit.toy.evaluate import run_eval
+
+    return run_eval(args)
+
+
+def _default_models_dir() -> Path:
+    from agentkit.serving.models import models_dir
+
+    return models_dir()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="agentkit toy", description=__doc__)
+    add_arguments(parser)
+    return run(parser.parse_args(argv))
+

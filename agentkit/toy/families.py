@@ -1,0 +1,26 @@
+"""Every scenario family the corpus draws from, with its weight and the tools it needs.
+
+The ReAct families (`scenarios`) come first, then the Reflection and
+Plan-and-Execute ones (`agent_scenarios`, which build their drafts from the
+ReAct families). The registry is written out here, once, rather than filled in
+as a side effect of importing either module; its order is the order the
+corpus has always drawn in, so the data stays the same.
+"""
+
+from __future__ import annotations
+
+from agentkit.toy.agent_scenarios import plan_execute, reflection_critique
+from agentkit.toy.scenarios import REACT_FAMILIES, Scenario
+
+FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
+    **REACT_FAMILIES,
+    "reflection": (reflection_critique, 4, ()),
+    "plan_execute": (plan_execute, 2.5, ()),
+}
+"""Family name -> (the function that plays it, its weight in the corpus, the tools it needs)."""
+
+
+def describe_families() -> str:
+    """One line per family, for the model card."""
+    return "\n".join(f"- `{name}` (weight {w}): tools {', '.join(t) or 'none'}"
+                     for name, (_, w, t) in FAMILIES.items())
