@@ -145,10 +145,20 @@ def run_chat(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+RUN_EXIT_CODES = """exit codes:
+  0    the run finished and its verdict found no problem
+  1    the verdict found a problem (ungrounded argument, markup in the answer,
+       unsupported number, unrecovered tool error, no answer or a guard stopped
+       the run, answer cut by max_tokens); the status line and the trace say which
+  2    the run could not start or failed with an error (the message says what to do)
+  130  interrupted (Ctrl-C); the trace is complete up to there"""
+
+
 def add_run(subcommands: Subcommands) -> None:
     parser = subcommands.add_parser(
         "run", help="run an agent (react, reflection, plan) on a task, shown live and traced",
         description="Run one agent pattern on TASK with the kit's example tools; show it live and save its trace.",
+        epilog=RUN_EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from agentkit.agents.command import add_arguments
 
