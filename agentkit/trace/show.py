@@ -54,6 +54,8 @@ class TraceView:
     def event(self, event: TraceEvent) -> None:
         """One recorded event: print what a person needs to follow the run."""
         self._end_stream()
+        if isinstance(event, RunStart):
+            self.events = []  # one view can show several runs in a row; each gets its own verdict
         self.events.append(event)
         print_line = self.console.print
         if isinstance(event, RunStart):
