@@ -6,7 +6,9 @@
 
 Read in this order: `events` (what is recorded), `writer` (why a killed run
 still leaves a valid file), `tracer` (what agents report to), `reader`,
-`show` (rich rendering, live and from a file: `agentkit trace show FILE`).
+`grounding` and `verdict` (what went wrong in a run, proven from its trace:
+`judge(trace).status_line()`), `show` (rich rendering, live and from a file,
+ending with the verdict: `agentkit trace show FILE`).
 """
 
 from agentkit.trace.events import (
