@@ -48,7 +48,8 @@ def decisions_table(summary: CompareSummary) -> Table:
     for row in summary.tasks:
         d = row.diff
         table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(describe_divergence(d)),
-                      _outcome(d.outcome_a) + _problems(row.runs[a][0]), _outcome(d.outcome_b) + _problems(row.runs[b][0]))
+                      _outcome(d.outcome_a) + _problems(row.runs[a][0]),
+                      _outcome(d.outcome_b) + _problems(row.runs[b][0]))
     return table
 
 
