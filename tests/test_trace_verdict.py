@@ -10,7 +10,7 @@ from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client.scripted import ScriptedClient, call_turn, text_turn
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import Trace, Tracer, read_trace
-from agentkit.trace.grounding import grounded_value, same_number, supported_number
+from agentkit.trace.grounding import grounded_query, grounded_value, same_number, supported_number
 from agentkit.trace.verdict import find_leaked_markup, judge
 
 TRACES = Path(__file__).resolve().parent.parent / "fixtures" / "traces"
@@ -67,6 +67,12 @@ def test_grounded_values(value, ok):
     sources = ["What is the weather in Paris in kelvin?",
                '{"city": "Paris", "temperature": 12, "unit": "celsius", "condition": "partly cloudy"}']
     assert grounded_value(value, sources) is ok
+
+
+def test_a_search_query_is_grounded_by_one_seen_word():
+    task = ["What do my notes say about volcanoes?"]
+    assert grounded_query("volcano", task) and grounded_query("volcanoes eruptions", task)
+    assert not grounded_query("Tnurrent me the", task) and not grounded_query("coffee", task)
 
 
 def test_numbers_match_when_rounded_or_cut_not_when_changed():

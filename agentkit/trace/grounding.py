@@ -120,6 +120,17 @@ def grounded_value(value: Any, sources: list[str]) -> bool:
     return _same_unit_seen(text, sources)
 
 
+def grounded_query(value: Any, sources: list[str]) -> bool:
+    """A search query is the model's own wording: grounded when one of its words of 4+ letters is seen.
+
+    "volcano" for a task about "volcanoes" is a fine query, so words match on
+    their first five letters; "Tnurrent me the" has no such word and is not.
+    """
+    words = [w for w in re.findall(r"[^\W\d_]+", str(value).lower()) if len(w) >= 4]
+    seen = {w[:5] for source in sources for w in re.findall(r"[^\W\d_]+", source.lower()) if len(w) >= 4}
+    return any(w[:5] in seen for w in words) or grounded_value(value, sources)
+
+
 def _appears(text: str, sources: list[str]) -> bool:
     # A whole-word match: "Par" is not grounded by "Paris", "paris" is.
     pattern = re.compile(rf"(?<!\w){re.escape(text)}(?!\w)")

@@ -31,7 +31,7 @@ from agentkit.parsing.tags import CONTENT_TAGS
 from agentkit.trace.events import (
     ErrorEvent, FinalAnswer, GuardEvent, ModelCall, RunStatus, ToolCallEvent, ToolResultEvent,
 )
-from agentkit.trace.grounding import grounded_value, numbers_in, source_texts, supported_number
+from agentkit.trace.grounding import grounded_query, grounded_value, numbers_in, source_texts, supported_number
 from agentkit.trace.reader import Trace
 
 ProblemKind = Literal["ungrounded_argument", "leaked_markup", "unsupported_number", "unrecovered_error",
@@ -41,6 +41,8 @@ LEAKED_MARKUP = (*CONTENT_TAGS, "<parameter=", "<|im_start|>", "<|im_end|>")
 """Text that belongs to the chat format, never to an answer a person reads."""
 CHOSEN_BY_THE_MODEL = {("write_file", "path")}
 """Arguments the model is meant to make up: a new file's name is its choice, not a fact."""
+WORDED_BY_THE_MODEL = {("search_notes", "query")}
+"""Arguments in the model's own words: checked with `grounded_query` (one seen word is enough)."""
 _LIST_MARKER = re.compile(r"^\s*\d+[.)]\s", re.MULTILINE)
 _HEAD = {"ok": "finished", "stopped": "stopped by a guard", "error": "failed", "interrupted": "interrupted"}
 
@@ -110,7 +112,8 @@ def find_leaked_markup(text: str) -> list[str]:
 def _ungrounded(call: ToolCallEvent, request: int, sources: list[str]) -> list[Problem]:
     found = []
     for name, value in call.arguments.items():
-        if (call.name, name) in CHOSEN_BY_THE_MODEL or grounded_value(value, sources):
+        check = grounded_query if (call.name, name) in WORDED_BY_THE_MODEL else grounded_value
+        if (call.name, name) in CHOSEN_BY_THE_MODEL or check(value, sources):
             continue
         shown = json.dumps(value, ensure_ascii=False)
         found.append(Problem(
