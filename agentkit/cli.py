@@ -31,6 +31,8 @@ class Command(NamedTuple):
     """The line in `agentkit --help`."""
     description: str
     """The paragraph at the top of `agentkit NAME --help`."""
+    epilog: str | None = None
+    """Text after the options in `agentkit NAME --help` (exit codes, where they matter)."""
 
 
 COMMANDS: dict[str, Command] = {
@@ -54,7 +56,14 @@ COMMANDS: dict[str, Command] = {
         "Commands: /think, /nothink, /prompt, /reset, /quit."),
     "run": Command(
         "agentkit.agents.command", "run an agent (react, reflection, plan) on a task, shown live and traced",
-        "Run one agent pattern on TASK with the kit's example tools; show it live and save its trace."),
+        "Run one agent pattern on TASK with the kit's example tools; show it live and save its trace.",
+        """exit codes:
+  0    the run finished and its verdict found no problem
+  1    the verdict found a problem (ungrounded argument, markup in the answer,
+       unsupported number, unrecovered tool error, no answer or a guard stopped
+       the run, answer cut by max_tokens); the status line and the trace say which
+  2    the run could not start or failed with an error (the message says what to do)
+  130  interrupted (Ctrl-C); the trace is complete up to there"""),
     "trace": Command(
         "agentkit.harness.trace_diff", "read saved traces (trace show FILE, trace diff A B)",
         "Read the traces that `agentkit run` saves."),
@@ -76,7 +85,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     )
     subcommands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, command in COMMANDS.items():
-        sub = subcommands.add_parser(name, help=command.help, description=command.description)
+        sub = subcommands.add_parser(name, help=command.help, description=command.description,
+                                     epilog=command.epilog, formatter_class=argparse.RawDescriptionHelpFormatter)
         if only is None or name == only:
             module = importlib.import_module(command.module)
             module.add_arguments(sub)

@@ -8,7 +8,11 @@ The agent is ReAct with a single tool, `search_notes` (keyword search over a
 folder of markdown notes, the kit's fixtures/notes/ by default). Its answer
 cites notes by id in brackets, `[volcanoes]`. A citation is only worth
 something if it is real, so each answer is checked against the trace: every
-cited id must be a note that a search in this run actually returned.
+cited id must be a note that a search in this run actually returned. A real
+citation in front of garbled text ("According to your note [volcanoes]: A
+volcanoes: the Earth", recorded from toy-dense) is still wrong, so the answer
+must also state a fact of that note, and the run's verdict must find no
+problem (no `</think>` left in the answer, no invented search).
 """
 
 from __future__ import annotations
@@ -25,14 +29,15 @@ from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import DEFAULT_NOTES_DIR, ToolBox, make_search_notes
-from agentkit.trace import ToolResultEvent, Tracer
+from agentkit.trace import ToolResultEvent, Trace, Tracer
 from agentkit.trace.show import TraceView
+from agentkit.trace.verdict import judge
 
-# (question, the note that answers it)
+# (question, the note that answers it, a fact from that note's first sentence the answer must state)
 QUESTIONS = [
-    ("What do my notes say about volcanoes?", "volcanoes"),
-    ("Search my notes for honeybees.", "honeybees"),
-    ("Find my notes on tides.", "tides"),
+    ("What do my notes say about volcanoes?", "volcanoes", "opening"),
+    ("Search my notes for honeybees.", "honeybees", "queen"),
+    ("Find my notes on tides.", "tides", "Moon"),
 ]
 CITATION = re.compile(r"\[([\w-]+)\]")
 
@@ -63,7 +68,7 @@ def main() -> int:
     parser.add_argument("--notes", type=Path, default=DEFAULT_NOTES_DIR, help="folder of .md notes")
     parser.add_argument("--question", default=None, help="ask this instead of the built-in questions")
     args = parser.parse_args()
-    questions = [(args.question, None)] if args.question else QUESTIONS
+    questions = [(args.question, None, None)] if args.question else QUESTIONS
     config = AgentConfig(thinking=args.thinking == "on", parser=args.parser, max_tokens=512)
     toolbox = ToolBox([make_search_notes(args.notes)])
     console = Console()
@@ -71,7 +76,7 @@ def main() -> int:
     right = 0
     with endpoint_from_args(args) as endpoint:
         client = OpenAIClient(endpoint)
-        for question, expected in questions:
+        for question, expected, fact in questions:
             tracer = Tracer(on_event=view.event, on_delta=view.delta)
             try:
                 answer = run_agent("react", client, toolbox, question, config, tracer,
@@ -81,10 +86,15 @@ def main() -> int:
             real, invented = check_citations(answer, found_ids(tracer))
             console.print(f"citations: {real or 'none'} found by a search; {invented or 'none'} invented",
                           highlight=False)
-            ok = bool(real) and not invented and (expected is None or expected in real)
+            verdict = judge(Trace(events=tracer.events))
+            states_fact = fact is None or fact.lower() in answer.lower()
+            ok = bool(real) and not invented and (expected is None or expected in real) and states_fact and verdict.ok
             right += ok
-            console.print(f"check: {'right' if ok else 'wrong'}\n")
-    console.print(f"checked: {right}/{len(questions)} answers cite a note the search returned, and nothing else",
+            fact_note = "" if fact is None else f"must state {fact!r}; "
+            console.print(f"check: {'right' if ok else 'wrong'} ({fact_note}verdict: {verdict.status_line()})\n",
+                          highlight=False, markup=False)
+    console.print(f"checked: {right}/{len(questions)} answers cite a note the search returned, and nothing else, "
+                  "state a fact of it, with no problem in the run verdict",
                   highlight=False)
     return 0
 

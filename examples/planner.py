@@ -25,8 +25,9 @@ from agentkit.client import OpenAIClient
 from agentkit.errors import AgentkitError
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
-from agentkit.trace import Tracer
+from agentkit.trace import Trace, Tracer
 from agentkit.trace.show import TraceView
+from agentkit.trace.verdict import judge
 
 # (task, strings the answer must contain). Paris is 12 °C and Rome 20 °C (see
 # agentkit/tools/weather.py: the weather is a hash of the city's name).
@@ -57,20 +58,24 @@ def main() -> int:
         with endpoint_from_args(args) as endpoint:
             client = OpenAIClient(endpoint)
             for task, facts in tasks:
+                tracer = Tracer(on_event=view.event, on_delta=view.delta)
                 try:
-                    answer = run_agent("plan", client, toolbox, task, config,
-                                       Tracer(on_event=view.event, on_delta=view.delta),
+                    answer = run_agent("plan", client, toolbox, task, config, tracer,
                                        model_name=endpoint.label).answer
                 except AgentkitError as failed:  # a guard, or no usable plan: wrong, and on to the next task
                     answer = f"(failed: {failed.message})"
-                ok = all(fact.lower() in answer.lower() for fact in facts)
+                # Right needs both: the facts in the answer, and no problem in how the run got there.
+                verdict = judge(Trace(events=tracer.events))
+                ok = all(fact.lower() in answer.lower() for fact in facts) and verdict.ok
                 right += ok
                 if facts:
-                    console.print(f"check: {'right' if ok else 'wrong'} (must contain {', '.join(facts)})\n")
+                    console.print(f"check: {'right' if ok else 'wrong'} (must contain {', '.join(facts)}; "
+                                  f"verdict: {verdict.status_line()})\n", highlight=False, markup=False)
     finally:
         shutil.rmtree(workspace, ignore_errors=True)
     if not args.task:
-        console.print(f"checked: {right}/{len(tasks)} answers contain the expected facts", highlight=False)
+        console.print(f"checked: {right}/{len(tasks)} answers contain the expected facts, with no problem in "
+                      "the run verdict", highlight=False)
     return 0
 
 

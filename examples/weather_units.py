@@ -22,8 +22,9 @@ from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, calculator, convert_units, get_weather
-from agentkit.trace import Tracer
+from agentkit.trace import Trace, Tracer
 from agentkit.trace.show import TraceView
+from agentkit.trace.verdict import judge
 
 # (task, strings the answer must contain): get_weather derives each city's
 # weather from a hash of its name, so these never change.
@@ -31,7 +32,7 @@ TASKS = [
     ("What's the weather in Paris?", ["12", "partly cloudy"]),
     ("What is the temperature in Lisbon in kelvin?", ["307.15"]),
     ("Convert 10 miles to km.", ["16.09"]),
-    ("Compare the weather in Tokyo and Seoul.", ["Tokyo", "Seoul"]),
+    ("Compare the weather in Tokyo and Seoul.", ["Tokyo", "27", "Seoul", "-10"]),
     ("What is 17 * 23?", ["391"]),
 ]
 
@@ -57,18 +58,22 @@ def main() -> int:
     with endpoint_from_args(args) as endpoint:
         client = OpenAIClient(endpoint)
         for task, facts in tasks:
+            tracer = Tracer(on_event=view.event, on_delta=view.delta)
             try:
-                result = run_agent(args.pattern, client, toolbox, task, config,
-                                   Tracer(on_event=view.event, on_delta=view.delta), model_name=endpoint.label)
-                answer = result.answer
+                answer = run_agent(args.pattern, client, toolbox, task, config, tracer,
+                                   model_name=endpoint.label).answer
             except AgentLimitError as stopped:  # a guard stopped the run: count it as wrong, go on
                 answer = f"(stopped: {stopped.message})"
-            ok = answered(answer, facts)
+            # Right needs both: the facts in the answer, and no problem in how the run got there.
+            verdict = judge(Trace(events=tracer.events))
+            ok = answered(answer, facts) and verdict.ok
             right += ok
             if facts:
-                console.print(f"check: {'right' if ok else 'wrong'} (must contain {', '.join(facts)})\n")
+                console.print(f"check: {'right' if ok else 'wrong'} (must contain {', '.join(facts)}; "
+                              f"verdict: {verdict.status_line()})\n", highlight=False, markup=False)
     if not args.task:
-        console.print(f"checked: {right}/{len(tasks)} answers contain the expected facts", highlight=False)
+        console.print(f"checked: {right}/{len(tasks)} answers contain the expected facts, with no problem in "
+                      "the run verdict", highlight=False)
     return 0
 
 

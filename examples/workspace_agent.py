@@ -26,8 +26,9 @@ from agentkit.agents import AgentConfig, AgentLimitError, run_agent
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, make_workspace_tools
-from agentkit.trace import Tracer
+from agentkit.trace import Trace, Tracer
 from agentkit.trace.show import TraceView
+from agentkit.trace.verdict import judge
 
 FILES = {
     "agenda.txt": "The review moved to Thursday at 2 pm.",
@@ -77,19 +78,23 @@ def main() -> int:
     with endpoint_from_args(args) as endpoint:
         client = OpenAIClient(endpoint)
         for task, check in tasks:
+            tracer = Tracer(on_event=view.event, on_delta=view.delta)
             try:
-                answer = run_agent("react", client, toolbox, task, config,
-                                   Tracer(on_event=view.event, on_delta=view.delta), model_name=endpoint.label).answer
+                answer = run_agent("react", client, toolbox, task, config, tracer, model_name=endpoint.label).answer
             except AgentLimitError as stopped:
                 answer = f"(stopped: {stopped.message})"
             if check is not None:
-                ok = check(root, answer)
+                # Right needs both: the folder as asked, and no problem in how the run got there.
+                verdict = judge(Trace(events=tracer.events))
+                ok = check(root, answer) and verdict.ok
                 right += ok
-                console.print(f"check: {'right' if ok else 'wrong'}\n")
+                console.print(f"check: {'right' if ok else 'wrong'} (verdict: {verdict.status_line()})\n",
+                              highlight=False, markup=False)
     console.print("files now: " + ", ".join(sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file())),
                   highlight=False)
     if not args.task:
-        console.print(f"checked: {right}/{len(tasks)} tasks left the workspace as asked", highlight=False)
+        console.print(f"checked: {right}/{len(tasks)} tasks left the workspace as asked, with no problem in the "
+                      "run verdict", highlight=False)
     if args.workspace is None:
         shutil.rmtree(root)  # ours, made for this run; pass --workspace to keep the files
     return 0

@@ -1,12 +1,16 @@
 """Lesson 12: guards: what the loop does when the model loops, breaks the format, or runs too long.
 
-    python lessons/12_guards.py                        # steps 1-4 scripted, step 5 on toy-dense
+    python lessons/12_guards.py                        # steps 1-4 and 6 offline, step 5 on toy-dense
     python lessons/12_guards.py --model toy-moe
+    python lessons/12_guards.py --offline              # skip step 5, which runs the model
 
 The toy models rarely misbehave on demand, so steps 1-4 replay scripted model
 turns (`ScriptedClient`: the same `Client` the agent always talks to, with
-answers written in advance) through the real ReAct loop. Step 5 hits the
-limits with the real model.
+answers written in advance) through the real ReAct loop; each run ends with
+its verdict (`agentkit.trace.verdict`). Step 5 hits the limits with the real
+model. Step 6 is what guards cannot see: real toy runs that ended "ok" with a
+wrong answer, recorded in fixtures/traces/, and what the verdict and a task's
+checker say about them.
 """
 
 from __future__ import annotations
@@ -14,17 +18,21 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from pathlib import Path
 
 from rich.console import Console
 
-from agentkit.agents import AgentConfig, react
+from agentkit.agents import AgentConfig, run_agent
 from agentkit.client import Client, OpenAIClient
 from agentkit.client.scripted import ScriptedClient, call_turn, raw_turn, text_turn
 from agentkit.errors import AgentkitError
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
-from agentkit.trace import GuardEvent, ToolResultEvent, Tracer
+from agentkit.harness.suite import AnswerCheck, check_answer
+from agentkit.trace import FinalAnswer, GuardEvent, ToolResultEvent, Trace, Tracer, read_trace
+from agentkit.trace.verdict import judge
 
+TRACES = Path(__file__).resolve().parent.parent / "fixtures" / "traces"
 PARIS = ("get_weather", {"city": "Paris"})
 BROKEN = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Par'
 HIDDEN = ("<think>\nI should call <tool_call>\n<function=get_weather>\n<parameter=city>\nParis\n</parameter>\n"
@@ -33,11 +41,11 @@ HIDDEN = ("<think>\nI should call <tool_call>\n<function=get_weather>\n<paramete
 
 def run(console: Console, title: str, client: Client, toolbox: ToolBox, config: AgentConfig,
         task: str = "What's the weather in Paris?") -> None:
-    """Run ReAct and print what the guards did, the observations, and how it ended."""
+    """Run ReAct and print what the guards did, the observations, how it ended, and its verdict."""
     console.print(f"[bold]{title}[/]")
     tracer = Tracer()
     try:
-        result = react(client, toolbox, task, config, tracer)
+        result = run_agent("react", client, toolbox, task, config, tracer)
         outcome = f"answer: {result.answer!r}"
     except AgentkitError as error:
         outcome = f"stopped by {type(error).__name__}: {error.message}\n    fix: {error.fix}"
@@ -48,7 +56,8 @@ def run(console: Console, title: str, client: Client, toolbox: ToolBox, config: 
             said = f"\n    the model is told: {event.message}" if event.message else ""
             console.print(f"  guard {event.guard} ({event.action}): {event.detail}{said}", markup=False,
                           style="yellow")
-    console.print(f"  {outcome}\n", markup=False)
+    console.print(f"  {outcome}", markup=False)
+    console.print(f"  verdict: {judge(Trace(events=tracer.events)).status_line()}\n", markup=False)
 
 
 def step_1_a_model_that_loops(console: Console, toolbox: ToolBox) -> None:
@@ -94,9 +103,41 @@ def step_5_limits_on_the_real_model(console: Console, client: Client, toolbox: T
         AgentConfig(max_tokens=256), task)
 
 
+# Recorded with `bash fixtures/traces/record.sh` (the toy_failure_* lines): real runs, not scripts. Each comes
+# with a checker that knows what its task must answer (the same kinds as fixtures/suites/default.json).
+RECORDED_FAILURES = [
+    ("toy_failure_react_tags.jsonl", AnswerCheck(kind="numeric", number=285.15, values=["Paris"])),
+    ("toy_failure_notes_think_leak.jsonl", AnswerCheck(kind="contains", values=["[coffee]", "roasted"])),
+    ("toy_failure_plan_difference.jsonl", AnswerCheck(kind="numeric", number=17, tolerance=0,
+                                                      values=["Oslo", "Madrid"])),
+    ("toy_failure_notes_volcanoes.jsonl", AnswerCheck(kind="contains", values=["[volcanoes]", "opening"])),
+]
+
+
+def step_6_real_failures(console: Console) -> None:
+    console.rule("6. Runs that ended 'ok' and were wrong: the verdict, then a checker that knows the task")
+    for name, check in RECORDED_FAILURES:
+        trace = read_trace(TRACES / name)
+        answer = next(e.answer for e in trace.events if isinstance(e, FinalAnswer))
+        verdict = judge(trace)
+        console.print(f"[bold]{name}[/] ({trace.start.model}, run_end status {trace.end.status!r}): "
+                      f"{trace.start.task}", highlight=False)
+        console.print(f"  answer: {answer!r}", markup=False)
+        console.print(f"  verdict: {verdict.status_line()}", markup=False,
+                      style="green" if verdict.ok else "red")
+        for problem in verdict.problems:
+            console.print(f"    request {problem.step}: {problem.evidence}", markup=False)
+        # The verdict only knows what the trace proves; the checker knows what this kind of task must answer.
+        passed = check_answer(check, answer)
+        wants = f"{check.number:g} and " if check.number is not None else ""
+        console.print(f"  a checker that wants {wants}{', '.join(check.values)}: "
+                      f"{'passes' if passed else 'rejects'} this answer\n", markup=False)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description="Lesson 12: guards")
     add_endpoint_arguments(parser)
+    parser.add_argument("--offline", action="store_true", help="skip step 5, which runs the model")
     args = parser.parse_args()
     console = Console()
     # The file tools work in a scratch folder, removed when the lesson ends.
@@ -106,9 +147,11 @@ def main() -> int:
         step_2_broken_calls(console, toolbox)
         step_3_unknown_tool(console, toolbox)
         step_4_call_in_reasoning(console, toolbox)
-        console.print("starting the model server (or connecting to --url)...")
-        with endpoint_from_args(args) as endpoint:
-            step_5_limits_on_the_real_model(console, OpenAIClient(endpoint), toolbox)
+        if not args.offline:
+            console.print("starting the model server (or connecting to --url)...")
+            with endpoint_from_args(args) as endpoint:
+                step_5_limits_on_the_real_model(console, OpenAIClient(endpoint), toolbox)
+    step_6_real_failures(console)
     return 0
 
 

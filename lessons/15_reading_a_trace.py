@@ -6,7 +6,7 @@
 
 Six steps on traces recorded by `agentkit run` (fixtures/traces/): the raw
 lines, the rendering of `agentkit trace show`, tracking where each tool
-argument came from, where the time and the tokens went, replaying the trace
+argument came from (with the run verdict of `agentkit.trace.verdict`), where the time and the tokens went, replaying the trace
 offline through the agent, and checking a recording against the model today.
 """
 
@@ -28,8 +28,9 @@ from agentkit.client import OpenAIClient
 from agentkit.client.scripted import RecordingClient, ScriptedClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
-from agentkit.trace import ToolCallEvent, ToolResultEvent, Trace, read_trace
+from agentkit.trace import ToolCallEvent, Trace, read_trace
 from agentkit.trace.show import show_trace
+from agentkit.trace.verdict import judge
 
 TRACES = Path(__file__).resolve().parent.parent / "fixtures" / "traces"
 
@@ -49,22 +50,21 @@ def step_2_rendered(console: Console, path: Path) -> None:
     show_trace(path, console)
 
 
-def step_3_where_values_came_from(console: Console, trace: Trace) -> None:
-    console.rule("3. Where did each tool argument come from?")
-    seen = [trace.start.task]  # what the model had been shown before each call: the task, then every result
-    invented = 0
-    for event in trace.events:
-        if isinstance(event, ToolResultEvent):
-            seen.append(event.content)
-        elif isinstance(event, ToolCallEvent):
-            for name, value in event.arguments.items():
-                found = any(str(value).lower() in text.lower() for text in seen)
-                invented += not found
-                source = "in the task or an earlier result" if found else "NOT in the task or any earlier result"
-                console.print(f"  {event.name}.{name} = {json.dumps(value)}: {source}", markup=False)
-    console.print("Every value the model passed was one it had been shown." if not invented else
-                  f"{invented} value(s) came from the model itself: the mistake happened in the model's turn "
-                  "before that call, not in a tool.")
+def step_3_where_values_came_from(console: Console, paths: list[Path]) -> None:
+    console.rule("3. Where did each tool argument come from? (the run verdict: agentkit/trace/verdict.py)")
+    for path in paths:
+        trace = read_trace(path)
+        verdict = judge(trace)
+        # The verdict names each argument it could not trace back to the task or an earlier tool result.
+        ungrounded = {(p.call_id, p.argument) for p in verdict.problems if p.kind == "ungrounded_argument"}
+        console.print(f"{path.name} ({trace.start.model}): {trace.start.task}", markup=False, style="bold")
+        for event in trace.events:
+            if isinstance(event, ToolCallEvent):
+                for name, value in event.arguments.items():
+                    source = ("NOT in the task or any earlier result" if (event.call_id, name) in ungrounded
+                              else "in the task or an earlier result, or built from earlier numbers")
+                    console.print(f"  {event.name}.{name} = {json.dumps(value)}: {source}", markup=False)
+        console.print(f"  verdict: {verdict.status_line()}", markup=False)
 
 
 def step_4_time_and_tokens(console: Console, trace: Trace) -> None:
@@ -127,7 +127,8 @@ def main() -> int:
     console = Console()
     trace = step_1_the_file(console, args.trace)
     step_2_rendered(console, args.trace)
-    step_3_where_values_came_from(console, trace)
+    step_3_where_values_came_from(console, [args.trace, TRACES / "toy_failure_react_tags.jsonl",
+                                            TRACES / "toy_failure_plan_difference.jsonl"])
     step_4_time_and_tokens(console, read_trace(TRACES / "plan_temperatures.jsonl"))
     step_5_replay(console, read_trace(TRACES / "react_weather_kelvin.jsonl"))
     if not args.offline:

@@ -46,6 +46,22 @@ def test_trace_show_renders_a_fixture_trace(capsys):
     assert "react · toy-dense" in out and "→ get_weather" in out and "summary" in out
 
 
+def test_trace_show_ends_with_the_verdict_never_ok_for_a_failed_run(capsys):
+    assert main(["trace", "show", str(REPO_ROOT / "fixtures" / "traces" / "toy_failure_react_tags.jsonl")]) == 0
+    out = capsys.readouterr().out
+    assert 'finished · 1 problem: ungrounded argument city="Tags"' in out
+    assert "request 2: get_weather(city=\"Tags\")" in out
+    assert main(["trace", "show", str(REPO_ROOT / "fixtures" / "traces" / "react_weather_kelvin.jsonl")]) == 0
+    assert "finished · no problems found" in capsys.readouterr().out
+
+
+def test_run_help_documents_the_exit_codes(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    out = capsys.readouterr().out
+    assert "exit codes:" in out and "1    the verdict found a problem" in out
+
+
 def test_trace_show_of_a_missing_file_says_what_to_pass(capsys, tmp_path):
     assert main(["trace", "show", str(tmp_path / "nope.jsonl")]) == 2
     assert "No trace at" in capsys.readouterr().err
@@ -73,6 +89,21 @@ def test_run_shows_the_run_live_and_saves_its_trace(server, tmp_path):
     trace = read_trace(trace_path)
     assert trace.start.tools == ["calculator", "convert_units"] and trace.end.status == "ok"
     assert "69104" in trace.events[-2].answer
+    assert "finished · no problems found" in out
+
+
+@pytest.mark.server
+@needs_toy
+def test_a_run_whose_verdict_finds_a_problem_exits_1(server, tmp_path):
+    # A guard stop is a problem the verdict reports: one request allowed, the model needs two.
+    trace_path = tmp_path / "stopped.jsonl"
+    process = agentkit("run", "react", "What is 1234 * 56?", "--url", server.base_url, "--model", server.model_id,
+                       "--tools", "calculator", "--max-steps", "1", "--trace", str(trace_path),
+                       "--workspace", str(tmp_path / "ws"))
+    out, err = process.communicate(timeout=120)
+    assert process.returncode == 1, err
+    assert "stopped by a guard · 1 problem: no answer (guard max_steps stopped the run)" in out
+    assert read_trace(trace_path).end.status == "stopped"
 
 
 @pytest.mark.server

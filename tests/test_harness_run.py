@@ -85,7 +85,10 @@ def test_terminal_report_shows_divergence_and_outcomes(summary):
     print_report(summary, console)
     text = console.export_text()
     assert "step 1: get_weather city 'Lisbon' vs 'If'" in text
-    assert "dense: 2/2 right; moe: 1/2 right" in text and "Decisions differ on: weather" in text
+    assert "dense: 2/2 right, 0 problems found; moe: 1/2 right, 1 problem found" in text
+    assert "Decisions differ on: weather" in text
+    # The verdict's finding sits under the outcome, and the decision is marked where it was made.
+    assert 'ungrounded argument city="If"' in text and "[ungrounded: city]" in text
     assert "TTFT p50 / p95 ms" in text
 
 
@@ -93,6 +96,7 @@ def test_html_report_is_self_contained_with_charts(summary):
     html = render_html(summary)
     assert html.count("<svg") == 3 and 'id="timeline"' in html
     assert "step 1: get_weather city &#39;Lisbon&#39; vs &#39;If&#39;" in html
+    assert "ungrounded argument city=&#34;If&#34;" in html and "[ungrounded: city]" in html
     # No scripts and nothing fetched: the file opens offline.
     assert "<script" not in html and "http://" not in html.replace('xmlns="http://www.w3.org/2000/svg"', "")
     assert "https://" not in html
@@ -136,3 +140,13 @@ def test_repeats_are_pooled_and_changed_decisions_counted(tmp_path):
     assert row.changed == {"m": 1, "n": 1} and row.metrics["m"].runs == 2
     assert summary.passed["m"] == 1  # Lisboa's call is not the expected call
     assert [round(r.start_s) for r in summary.timeline["m"]] == [0, 1]  # the timeline shows the first repeat only
+
+
+def test_a_right_answer_from_an_ungrounded_call_is_not_right(tmp_path):
+    # The answer passes the checker ("34"), but the call asked for a city the model was never told about.
+    suite = SUITE.model_copy(update={"tasks": [SUITE.tasks[0].model_copy(update={"expect_calls": None})]})
+    client = ScriptedClient([call_turn(("get_weather", {"city": "Lisbon"}), ("get_weather", {"city": "Tags"})),
+                             text_turn("Lisbon: 34°C.")])
+    [run] = run_suite(client, "m", suite, AgentConfig(), tmp_path)
+    assert run.answer_ok and run.outcome == "failure"
+    assert [p.summary for p in run.problems] == ['ungrounded argument city="Tags"']

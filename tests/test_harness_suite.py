@@ -61,3 +61,52 @@ def test_calls_compare_per_turn_ignoring_order_within_a_turn():
     assert check_calls([[ExpectedCall(name="c", arguments={"value": 20})]], [[("c", {"value": 20.0})]])
     assert check_calls(None, []) is None
     assert check_calls([], []) is True and check_calls([], [[("x", {})]]) is False
+
+
+# Answers recorded from real toy runs (fixtures/traces/toy_failure_*.jsonl and issue 11): each passed a checker once.
+GARBLED = [
+    ("weather-single", "It is 3°C and rainy invalid."),
+    ("chain-kelvin", "It is 3°C and rainy invalid."),
+    ("notes", "According to your note [coffee]: Coffee: brewed from the roa e.\n</think>\n\nCopied coffee]: Coffee: "
+              "brewed from the roa e.\n</think>\n\ncoffee contains:  the roa e.csv, coffee."),
+    ("notes", "According to your note [coffee]: Coffee: brewed from the roaeng seeds of Coffea plants."),
+    ("notes", "According to your note [volcanoes]: A volcanoes: the Earth"),
+    ("plan-difference", "Oslo is -6°C and Madrid is 11°C; together 5°C."),
+    ("reflect-multiply", "17 * 23 = 401."),
+]
+# What a right answer looks like for the same checkers (the toys' own wording where they got it right).
+RIGHT = [
+    ("weather-single", "It is 12°C and partly cloudy in Paris."),
+    ("chain-kelvin", "It is 293.15 kelvin in Denver (20°C)."),
+    ("notes", "According to your note [coffee]: Coffee is brewed from the roasted seeds of Coffea plants."),
+    ("plan-difference", "Oslo is -6°C and Madrid is 11°C; the difference is 17°C."),
+    ("reflect-multiply", "17 * 23 = 391."),
+    ("weather-parallel", "Tokyo: 27°C, rainy. Seoul: -10°C, snowy."),
+]
+
+
+@pytest.mark.parametrize("task_id, answer", GARBLED)
+def test_every_garbled_toy_answer_is_rejected(task_id, answer):
+    task = next(t for t in load_suite("default").tasks if t.id == task_id)
+    assert not check_answer(task.check, answer)
+
+
+@pytest.mark.parametrize("task_id, answer", RIGHT)
+def test_right_answers_still_pass(task_id, answer):
+    task = next(t for t in load_suite("default").tasks if t.id == task_id)
+    assert check_answer(task.check, answer)
+
+
+def test_values_match_whole_words_and_markup_never_passes():
+    check = AnswerCheck(kind="contains", values=["12"])
+    assert check_answer(check, "It is 12°C.") and check_answer(check, "It is 12.")
+    assert not check_answer(check, "It is -12°C.") and not check_answer(check, "It is 120°C.")
+    assert not check_answer(check, "It is 12.5°C.")
+    assert not check_answer(check, "It is 12°C.</think>") and not check_answer(check, "<tool_call>12")
+
+
+def test_every_default_task_states_its_facts():
+    # A checker with nothing to check is fooled by any answer: each task names what a right answer says.
+    for task in load_suite("default").tasks:
+        assert task.check.values or task.check.kind == "numeric", task.id
+        assert task.check.kind != "numeric" or task.check.number is not None, task.id

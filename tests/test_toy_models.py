@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from agentkit.harness.suite import load_suite
 from agentkit.serving.server import ManagedServer
 from agentkit.tools import example_tools
 
@@ -69,12 +70,14 @@ def test_compare_prints_both_models_side_by_side(tmp_path):
         assert text in done.stdout
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["labels"] == ["toy-dense", "toy-moe"]
-    assert len(summary["tasks"]) == 11
+    assert [row["task"] for row in summary["tasks"]] == [task.id for task in load_suite("default").tasks]
     for row in summary["tasks"]:
         for label in ("toy-dense", "toy-moe"):
             run = row["runs"][label][0]
             assert (tmp_path / label / f"{row['task']}-r0.jsonl").is_file()
             assert run["metrics"]["steps"] >= 1
+            # Right only when the checker passed and the run verdict found nothing.
+            assert run["outcome"] != "success" or (run["answer_ok"] and not run["problems"])
     assert summary["models"]["toy-dense"]["ttft_p50_ms"] > 0
     assert (tmp_path / "report.html").is_file()
 

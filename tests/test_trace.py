@@ -1,6 +1,7 @@
 """Traces: typed events round-trip through JSONL, one flushed line each; reading and rendering them."""
 
 import io
+import re
 
 import pytest
 from rich.console import Console
@@ -116,7 +117,9 @@ def test_view_shows_calls_results_guards_and_the_answer():
     assert "1. Get the weather." in out and "step 1 done: 12 °C" in out
     assert "error RequestTimeoutError: silent for 120 s" in out and "fix: raise the timeout" in out
     assert "It is 12 °C in Paris." in out
-    assert "ok · 1 model calls · 1 tool calls" in out
+    assert "1 model calls · 1 tool calls" in out
+    # The run ends with its verdict, never a bare "ok".
+    assert "finished · no problems found" in out and not re.search(r"(?<!\w)ok ·", out)
     # From a file the view prints the user message and the turn's text; live, the stream did.
     assert "user: Weather in Paris?" in out
     assert "user: Weather in Paris?" not in render(ALL_EVENTS, live=True)

@@ -7,6 +7,9 @@
 The agent gets the kit's example tools (`--tools` picks some), with the file
 tools jailed to `--workspace`. The trace goes to `--trace` (default
 `runs/<time>-<pattern>.jsonl`); `agentkit trace show FILE` prints it again.
+The last line is the run's verdict (`agentkit.trace.verdict`), and so is the
+exit code: 0 when it found no problem, 1 when it did (a guard that stopped the
+run included), 2 when the run could not start or failed with an error.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import time
 from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
+from agentkit.agents.guards import AgentLimitError
 from agentkit.agents.runner import PATTERNS, run_agent
 from agentkit.errors import AgentkitError
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
@@ -89,9 +93,11 @@ def run(args: argparse.Namespace) -> int:
         try:
             run_agent(args.pattern, client, toolbox, args.task, config, tracer,
                       model_name=endpoint.label or args.model)
+        except AgentLimitError:
+            pass  # a guard stopped the run: the view printed why, and the verdict counts it as a problem
         finally:
             console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True)
-    return 0
+    return 0 if view.verdict().ok else 1
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -134,7 +134,8 @@ def run(args: argparse.Namespace) -> int:
                 warm_up(client)
 
                 def advance(run: TaskRun, bar=bar, label=label) -> None:
-                    mark = "ok" if run.outcome == "success" else run.outcome
+                    # "right": checker passed and the verdict found nothing (never "ok" for a run with problems)
+                    mark = "right" if run.outcome == "success" else run.outcome
                     progress.update(bar, advance=1, description=f"{label}: {run.task} {mark}")
 
                 runs[label] = run_suite(client, label, suite, config, out, pattern=args.pattern,

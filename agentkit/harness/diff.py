@@ -7,7 +7,9 @@ the other did not, or the same tool with another argument. Lining the two
 sequences up like a spell checker lines up two words (Needleman-Wunsch: the
 alignment with the best total score, gaps allowed) shows exactly that: pairs
 that agree, pairs that call the same tool with different arguments, and
-decisions only one side made.
+decisions only one side made. A call whose argument the run verdict found
+ungrounded (a value the model had not been shown) is marked as such, so a
+diff row reads "get_weather(city='Tags') [ungrounded: city]".
 
 Everything here is pure: traces in, a `DecisionDiff` out.
 """
@@ -21,6 +23,7 @@ from pydantic import BaseModel, Field
 
 from agentkit.trace.events import FinalAnswer, RunEnd, ToolCallEvent
 from agentkit.trace.reader import Trace
+from agentkit.trace.verdict import judge
 
 PairStatus = Literal["same", "args", "changed", "only_a", "only_b"]
 Outcome = Literal["success", "failure", "guard hit", "error", "answered", "unfinished"]
@@ -38,11 +41,14 @@ class Decision(BaseModel):
     name: str = Field(default="", description="Tool name (calls only).")
     arguments: dict[str, Any] = Field(default_factory=dict, description="Arguments as written (calls only).")
     text: str = Field(default="", description="The answer text (answers only).")
+    ungrounded: list[str] = Field(default_factory=list,
+                                  description="Arguments the run verdict found ungrounded (calls only).")
 
     def label(self) -> str:
         if self.kind == "answer":
             return f"answer: {self.text}"
-        return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in self.arguments.items())})"
+        mark = f" [ungrounded: {', '.join(self.ungrounded)}]" if self.ungrounded else ""
+        return f"{self.name}({', '.join(f'{k}={v!r}' for k, v in self.arguments.items())}){mark}"
 
 
 class ArgumentChange(BaseModel):
@@ -76,9 +82,13 @@ class DecisionDiff(BaseModel):
 
 
 def decisions(trace: Trace) -> list[Decision]:
-    """A trace's tool calls in order, then its final answer (when it has one)."""
-    found = [Decision(kind="call", name=e.name, arguments=e.arguments) for e in trace.events
-             if isinstance(e, ToolCallEvent)]
+    """A trace's tool calls in order (ungrounded arguments marked), then its final answer (when it has one)."""
+    ungrounded: dict[str, list[str]] = {}
+    for problem in judge(trace).problems:
+        if problem.kind == "ungrounded_argument" and problem.call_id is not None:
+            ungrounded.setdefault(problem.call_id, []).append(problem.argument or "")
+    found = [Decision(kind="call", name=e.name, arguments=e.arguments, ungrounded=ungrounded.get(e.call_id, []))
+             for e in trace.events if isinstance(e, ToolCallEvent)]
     found += [Decision(kind="answer", text=e.answer.strip()) for e in trace.events if isinstance(e, FinalAnswer)]
     return found
 

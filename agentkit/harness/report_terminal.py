@@ -1,7 +1,8 @@
 """The comparison in the terminal: decisions, outcomes and latency as rich tables.
 
 Three tables, read in this order: where the two models decided differently
-(first divergence per task and the argument that changed), how each task
+(first divergence per task and the argument that changed, with the problems
+the run verdict found under each outcome), how each task
 ended and what it cost, and the whole-suite numbers per model. `print_trace_diff`
 shows one pair of traces the same way for `agentkit trace diff A B`.
 """
@@ -15,6 +16,7 @@ from rich.text import Text
 
 from agentkit.harness.diff import DecisionDiff, describe_divergence
 from agentkit.harness.metrics import PooledMetrics
+from agentkit.harness.run import TaskRun
 from agentkit.harness.summary import CompareSummary
 
 OUTCOME_STYLE = {"success": "green", "answered": "green", "failure": "red", "guard hit": "yellow",
@@ -33,8 +35,8 @@ def print_report(summary: CompareSummary, console: Console) -> None:
                   f"{setup.agent_config['temperature']}; seed: {setup.seed}", highlight=False)
     console.print("models: " + ", ".join(f"{k} = {v}" for k, v in setup.models.items()) + "; versions: "
                   + ", ".join(f"{k} {v}" for k, v in setup.versions.items()), highlight=False)
-    console.print(f"[bold]{a}[/]: {summary.passed[a]}/{summary.models[a].runs} right; "
-                  f"[bold]{b}[/]: {summary.passed[b]}/{summary.models[b].runs} right. "
+    console.print(f"[bold]{a}[/]: {summary.passed[a]}/{summary.models[a].runs} right, {_count(summary, a)}; "
+                  f"[bold]{b}[/]: {summary.passed[b]}/{summary.models[b].runs} right, {_count(summary, b)}. "
                   f"Decisions differ on: {', '.join(summary.diverged) or 'no task'}", highlight=False)
 
 
@@ -46,7 +48,8 @@ def decisions_table(summary: CompareSummary) -> Table:
     for row in summary.tasks:
         d = row.diff
         table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(describe_divergence(d)),
-                      _outcome(d.outcome_a), _outcome(d.outcome_b))
+                      _outcome(d.outcome_a) + _problems(row.runs[a][0]),
+                      _outcome(d.outcome_b) + _problems(row.runs[b][0]))
     return table
 
 
@@ -123,6 +126,16 @@ def _side(diff: DecisionDiff, side: str) -> str:
 
 def _outcome(outcome: str) -> str:
     return f"[{OUTCOME_STYLE[outcome]}]{outcome}[/]"
+
+
+def _problems(run: TaskRun) -> str:
+    # The verdict's findings under the outcome: why a run whose answer passed its checker is not right.
+    return "".join(f"\n[red]{escape(p.summary)}[/]" for p in run.problems)
+
+
+def _count(summary: CompareSummary, label: str) -> str:
+    found = summary.problems.get(label, 0)
+    return f"{found} problem{'' if found == 1 else 's'} found"
 
 
 def _outcome_text(outcome: str) -> Text:

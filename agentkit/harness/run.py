@@ -3,7 +3,10 @@
 This is the part of a comparison that talks to a model. It takes a `Client`
 (so tests drive it with a `ScriptedClient`), runs each task with its pattern
 in a fresh workspace, writes one trace per task and repeat, and checks the
-outcome against the task's checkers. What comes back is data only: the
+outcome against the task's checkers and the run's verdict (a run counts right
+only when its answer passes the checker AND the verdict found no problem:
+an answer that happens to contain "12" is not right if the call that fetched
+it asked for the weather in "Tags"). What comes back is data only: the
 reports read `TaskRun`s and the traces, never the model.
 
 A run that a guard stops, or that fails, is a result like any other: its
@@ -36,6 +39,7 @@ from agentkit.trace import (
     TraceWriter,
     read_trace,
 )
+from agentkit.trace.verdict import Problem, judge
 
 WARMUP_MESSAGE = "Say OK."
 
@@ -51,6 +55,7 @@ class TaskRun(BaseModel):
     answer: str | None = Field(description="The final answer, None when the run ended without one.")
     answer_ok: bool = Field(description="The answer passed the task's checker.")
     calls_ok: bool | None = Field(description="The calls per turn matched the expected ones; None when unchecked.")
+    problems: list[Problem] = Field(default_factory=list, description="What the run's verdict found wrong.")
     outcome: Outcome = Field(description="success, failure, guard hit or error.")
     decision_key: str = Field(description="The decision sequence as one string (compares repeats).")
     metrics: RunMetrics = Field(description="Latency and tokens of the run.")
@@ -107,10 +112,16 @@ def check_run(task: Task, trace: Trace, *, label: str, repeat: int, pattern: str
              if isinstance(e, ModelCall) and e.turn.tool_calls]
     answer_ok = check_answer(task.check, answer)
     calls_ok = check_calls(task.expect_calls, turns)
+    problems = judge(trace).problems
     return TaskRun(task=task.id, model=label, repeat=repeat, pattern=pattern, trace=str(path), answer=answer,
-                   answer_ok=answer_ok, calls_ok=calls_ok,
-                   outcome=outcome(trace, answer_ok and calls_ok is not False),
+                   answer_ok=answer_ok, calls_ok=calls_ok, problems=problems,
+                   outcome=outcome(trace, is_right(answer_ok, calls_ok, problems)),
                    decision_key=decision_key(trace), metrics=run_metrics(trace))
+
+
+def is_right(answer_ok: bool, calls_ok: bool | None, problems: list[Problem]) -> bool:
+    """Right: the checker passed the answer, the calls matched where checked, and the verdict found nothing."""
+    return answer_ok and calls_ok is not False and not problems
 
 
 def _safe(label: str) -> str:

@@ -6,6 +6,13 @@ kit's example tools the model may use, which files the workspace holds before
 the task starts, and how to check the outcome: the expected tool calls per
 model turn and a checker for the final answer (contains / exact / numeric).
 
+A checker must not be fooled by an answer that merely contains the right
+string: values match as whole words ("12" is not found in "-12" or "120"),
+a numeric check also needs its `values` (the city it is about), and an answer
+with chat markup in it (`</think>`, `<tool_call>`) never passes. Whether the
+calls behind the answer were grounded is the run verdict's part
+(`agentkit.trace.verdict`); a comparison counts a run right only when both agree.
+
 Checking is pure (`check_answer`, `check_calls`): a run's answer and calls in,
 a verdict out, so the checkers are tested on strings.
 """
@@ -20,6 +27,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from agentkit.errors import AgentkitError
+from agentkit.trace.verdict import find_leaked_markup
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "suites"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
@@ -36,9 +44,10 @@ class AnswerCheck(BaseModel):
     """How to tell a right final answer from a wrong one."""
 
     kind: Literal["contains", "exact", "numeric"] = Field(
-        default="contains", description="contains: every value appears; exact: equals the value; "
-        "numeric: some number in the answer is within tolerance of `number`.")
-    values: list[str] = Field(default_factory=list, description="contains/exact: the expected text (case-insensitive).")
+        default="contains", description="contains: every value appears as a whole word; exact: equals the value; "
+        "numeric: some number in the answer is within tolerance of `number`, and every value appears.")
+    values: list[str] = Field(default_factory=list,
+                              description="The expected text (case-insensitive): the facts the answer must state.")
     number: float | None = Field(default=None, description="numeric: the expected number.")
     tolerance: float = Field(default=0.01, ge=0, description="numeric: the largest accepted absolute difference.")
 
@@ -86,19 +95,27 @@ def load_suite(name_or_path: str) -> Suite:
 
 
 def check_answer(check: AnswerCheck, answer: str | None) -> bool:
-    """True when `answer` passes the checker; a run without an answer never does."""
-    if answer is None:
+    """True when `answer` passes the checker; a run without an answer, or with markup in it, never does."""
+    if answer is None or find_leaked_markup(answer):
         return False
-    text = answer.strip().lower()
-    if check.kind == "contains":
-        return all(value.lower() in text for value in check.values)
+    text = " ".join(answer.lower().split())
     if check.kind == "exact":
         # Trailing punctuation is not a decision the model made about the answer.
-        return text.rstrip(".!") in {value.lower().rstrip(".!") for value in check.values}
+        return text.rstrip(".!") in {" ".join(value.lower().split()).rstrip(".!") for value in check.values}
+    if not all(_states(text, value) for value in check.values):
+        return False
+    if check.kind == "contains":
+        return True
     if check.number is None:
         return False
     # Numbers written with thousands separators ("69,104") count as one number.
     return any(abs(float(n) - check.number) <= check.tolerance for n in _NUMBER.findall(text.replace(",", "")))
+
+
+def _states(text: str, value: str) -> bool:
+    # A whole-word match: "12" is not in "-12", "120" or "12.5"; "[coffee]" is in "note [coffee]:".
+    value = " ".join(value.lower().split())
+    return re.search(rf"(?<![\w.-]){re.escape(value)}(?![\w]|\.\d)", text) is not None
 
 
 def check_calls(expected: list[list[ExpectedCall]] | None, turns: list[list[tuple[str, dict[str, Any]]]]) -> bool | None:

@@ -17,7 +17,7 @@ from agentkit.harness.metrics import (
     changed_between_repeats,
     pool_metrics,
 )
-from agentkit.harness.run import TaskRun
+from agentkit.harness.run import TaskRun, is_right
 from agentkit.trace.reader import Trace
 
 
@@ -56,6 +56,8 @@ class CompareSummary(BaseModel):
     labels: list[str] = Field(description="The two model labels, dense first.")
     models: dict[str, PooledMetrics] = Field(description="Model label -> numbers over the whole suite.")
     passed: dict[str, int] = Field(description="Model label -> runs whose outcome was success.")
+    problems: dict[str, int] = Field(default_factory=dict,
+                                     description="Model label -> problems the run verdicts found, over all runs.")
     tasks: list[TaskRow] = Field(description="One row per task, in suite order.")
     timeline: dict[str, list[TimelineBar]] = Field(
         description="Model label -> every request of its first repeat, on one clock from its first request.")
@@ -84,13 +86,14 @@ def build_summary(setup: RunSetup, labels: list[str], runs: dict[str, list[TaskR
         setup=setup, labels=labels,
         models={label: pool_metrics([r.metrics for r in runs[label]]) for label in labels},
         passed={label: sum(r.outcome == "success" for r in runs[label]) for label in labels},
+        problems={label: sum(len(r.problems) for r in runs[label]) for label in labels},
         tasks=rows,
         timeline={label: _timeline([r for r in runs[label] if r.repeat == 0], traces) for label in labels},
     )
 
 
 def _passed(run: TaskRun) -> bool:
-    return run.answer_ok and run.calls_ok is not False
+    return is_right(run.answer_ok, run.calls_ok, run.problems)
 
 
 def _timeline(runs: list[TaskRun], traces: dict[str, Trace]) -> list[TimelineBar]:

@@ -7,8 +7,9 @@
 Read in this order: `timing` (latency numbers from timestamps), `turn` (what
 one model call returned, as the client hands it over), `events` (what is
 recorded), `writer` (why a killed run still leaves a valid file), `tracer`
-(what agents report to), `reader`, `show` (rich rendering, live and from a
-file: `agentkit trace show FILE`).
+(what agents report to), `reader`, `grounding` and `verdict` (what went wrong
+in a run, proven from its trace: `judge(trace).status_line()`), `show` (rich
+rendering, live and from a file, ending with the verdict: `agentkit trace show FILE`).
 """
 
 from agentkit.trace.events import (

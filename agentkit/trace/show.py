@@ -2,7 +2,8 @@
 
 `TraceView` turns events into lines on a console: reasoning dimmed, tool calls
 and their results, guards in yellow, errors in red, a timing line after each
-model request, the answer in a panel. Live, it also receives the model's
+model request, the answer in a panel, and last the run's verdict (what went
+wrong, with the evidence: `verdict.judge`). Live, it also receives the model's
 streamed pieces (`delta`) and prints them as they arrive; from a file
 (`show_trace`), it prints each request's reasoning and text from the recorded
 `Turn` instead, then a summary of where the time went.
@@ -24,6 +25,7 @@ from agentkit.trace.events import (
     ToolCallEvent, ToolResultEvent, TraceEvent,
 )
 from agentkit.trace.reader import Trace, read_trace
+from agentkit.trace.verdict import Verdict, judge
 
 MAX_SHOWN = 400
 """Characters of a tool result or message shown before it is cut (the trace keeps all of it)."""
@@ -36,6 +38,11 @@ class TraceView:
         self.console = console or Console()
         self.live = live
         self._streaming: str | None = None  # "reasoning" or "content" while a stream is being printed
+        self.events: list[TraceEvent] = []  # the run so far: its verdict is printed at run_end
+
+    def verdict(self) -> Verdict:
+        """The verdict on the events seen so far (the whole run once run_end arrived)."""
+        return judge(Trace(events=self.events))
 
     def delta(self, event: Event) -> None:
         """A streamed piece of the model's answer (live only): print it where it belongs."""
@@ -47,6 +54,9 @@ class TraceView:
     def event(self, event: TraceEvent) -> None:
         """One recorded event: print what a person needs to follow the run."""
         self._end_stream()
+        if isinstance(event, RunStart):
+            self.events = []  # one view can show several runs in a row; each gets its own verdict
+        self.events.append(event)
         print_line = self.console.print
         if isinstance(event, RunStart):
             thinking = "on" if event.config.get("thinking") else "off"
@@ -82,8 +92,9 @@ class TraceView:
         elif isinstance(event, FinalAnswer):
             print_line(Panel(Text(event.answer), title="answer", border_style="green"))
         elif isinstance(event, RunEnd):
-            self.console.rule(f"{event.status} · {event.model_calls} model calls · {event.tool_calls} tool calls · "
+            self.console.rule(f"{event.model_calls} model calls · {event.tool_calls} tool calls · "
                               f"{event.wall_s:.2f} s")
+            print_verdict(self.verdict(), self.console)
 
     def _print_turn_text(self, event: ModelCall) -> None:
         for message in event.new_messages:
@@ -104,6 +115,14 @@ class TraceView:
         if self._streaming is not None:
             self.console.print()
             self._streaming = None
+
+
+def print_verdict(verdict: Verdict, console: Console) -> None:
+    """The status line (never `ok` when something was found), then each problem with its evidence."""
+    console.print(Text(verdict.status_line(), style="bold green" if verdict.ok else "bold red"))
+    for problem in verdict.problems:
+        where = f"request {problem.step}: " if problem.step is not None else ""
+        console.print(Text(f"  - {where}{problem.evidence}", style="red"))
 
 
 def model_call_line(event: ModelCall) -> str:
@@ -156,6 +175,7 @@ def show_trace(path: Path | str, console: Console | None = None) -> Trace:
         view.event(event)
     if trace.end is None:
         console.print(Text("the trace has no run_end: the run was killed or is still running", style="yellow"))
+        print_verdict(view.verdict(), console)
     if trace.cut_line is not None:
         console.print(Text(f"the last line was cut mid-write ({len(trace.cut_line)} characters)", style="yellow"))
     if trace.model_calls():

@@ -18,7 +18,7 @@ from typing import Any
 
 from agentkit.agents import AgentConfig, MaxStepsError, ModelMistake, RepeatedCallError
 from agentkit.client.scripted import ScriptedClient, ScriptExhaustedError, call_turn, raw_turn, text_turn
-from agentkit.client.types import Turn
+from agentkit.trace.turn import Turn
 from agentkit.errors import AgentkitError
 from agentkit.parsing import message_for_model
 from agentkit.prompts import render_prompt

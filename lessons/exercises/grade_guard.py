@@ -17,7 +17,7 @@ from agentkit.agents import AgentConfig, ModelMistake, RepeatedCallError
 from agentkit.agents.guards import Guards
 from agentkit.client import History
 from agentkit.client.scripted import ScriptedClient, ScriptExhaustedError, call_turn, text_turn
-from agentkit.client.types import Timings, Turn
+from agentkit.trace.turn import Timings, Turn
 from agentkit.prompts import render_prompt
 from agentkit.tools import example_tools
 from agentkit.trace import Tracer
