@@ -35,6 +35,8 @@ from agentkit.toy.corpus import generate_transcripts
 from agentkit.toy.script import Transcript
 from agentkit.toy.simple_loop import LoopRun, run_loop
 from agentkit.toy.world import ToyWorld
+from agentkit.trace.grounding import source_texts
+from agentkit.trace.verdict import argument_grounded
 
 
 class EvalRow(BaseModel):
@@ -84,19 +86,19 @@ def agent_stage_tasks(n: int) -> list[Transcript]:
 
 
 def ungrounded_arguments(task: Transcript, run: LoopRun) -> list[str]:
-    """String arguments that appear neither in the request nor in an earlier tool result.
+    """Arguments found neither in the request nor in an earlier tool result: values the model invented.
 
-    Numbers are left out: a model may compute them (an expression built from
-    earlier results); a string it could not have read is a value it invented.
+    The same rules as a run's verdict (`agentkit.trace.verdict`): numbers and
+    expressions built from earlier numbers are grounded, names must appear.
     """
-    seen = " ".join(str(m.get("content") or "") for m in task_prompt(task)).lower()
+    sources = [str(m.get("content") or "") for m in task_prompt(task)]
     invented = []
     for step in run.steps:
         for call in step:
             for key, value in (call.arguments or {}).items():
-                if isinstance(value, str) and value.strip() and value.strip().lower() not in seen:
+                if not argument_grounded(call.name, key, value, [t for s in sources for t in source_texts(s)]):
                     invented.append(f"{call.name}.{key}={value!r}")
-        seen += " " + " ".join(c.observation for c in step).lower()
+        sources += [c.observation for c in step]
     return invented
 
 

@@ -109,11 +109,18 @@ def find_leaked_markup(text: str) -> list[str]:
     return [tag for tag in LEAKED_MARKUP if tag in text]
 
 
+def argument_grounded(tool: str, argument: str, value: object, sources: list[str]) -> bool:
+    """Whether one tool argument's value came from the sources, with the per-tool rules above."""
+    if (tool, argument) in CHOSEN_BY_THE_MODEL:
+        return True
+    check = grounded_query if (tool, argument) in WORDED_BY_THE_MODEL else grounded_value
+    return check(value, sources)
+
+
 def _ungrounded(call: ToolCallEvent, request: int, sources: list[str]) -> list[Problem]:
     found = []
     for name, value in call.arguments.items():
-        check = grounded_query if (call.name, name) in WORDED_BY_THE_MODEL else grounded_value
-        if (call.name, name) in CHOSEN_BY_THE_MODEL or check(value, sources):
+        if argument_grounded(call.name, name, value, sources):
             continue
         shown = json.dumps(value, ensure_ascii=False)
         found.append(Problem(
