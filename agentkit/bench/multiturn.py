@@ -103,7 +103,11 @@ def multiturn_table(result: MultiturnResult, label: str = "") -> Table:
                       str(r.new_tokens), r.reused, ms(r.timings.ttft), ms(r.timings.total))
     first, last = result.rounds[0], result.last
     met, within, checked = result.target
-    lines = [f"round {last.turn}: TTFT {ms(last.timings.ttft)} ms (round 1: {ms(first.timings.ttft)} ms), "
+    # Raw mode is not streamed: no TTFT, only the whole request's time.
+    timing = "TTFT" if last.timings.ttft is not None else "total"
+    first_s, last_s = ((first.timings.ttft, last.timings.ttft) if timing == "TTFT"
+                       else (first.timings.total, last.timings.total))
+    lines = [f"round {last.turn}: {timing} {ms(last_s)} ms (round 1: {ms(first_s)} ms), "
              f"{last.cached_tokens}/{last.prompt_tokens} prompt tokens cached",
              f"rounds 2+: {result.cached_share:.0%} of prompt tokens cached, "
              f"{sum(r.uncached_tokens for r in result.rounds)} prefilled in all; "
@@ -111,10 +115,13 @@ def multiturn_table(result: MultiturnResult, label: str = "") -> Table:
              "prefill = prompt - cached; new = tokens of the messages added since the last round; "
              "reused = the previous round's cache entry the server used (reply: all of it; "
              "prompt: the reply was prefilled again); times in ms"]
-    lost = [str(r.turn) for r in result.rounds if r.lost_calls]
-    if lost:
-        lines.append(f"+N! = calls lost in round {', '.join(lost)}: the server dropped a call it could not parse, "
+    lost = ", ".join(str(r.turn) for r in result.rounds if r.lost_calls)
+    if lost and result.parser == "server":
+        lines.append(f"+N! = calls lost in round {lost}: the server dropped a call it could not parse, "
                      "so the echoed history cannot match what the model wrote (--parser raw echoes it exactly)")
+    elif lost:
+        lines.append(f"+N! = calls the kit's parser could not read in round {lost}; "
+                     "the history echoed the text as the model wrote it")
     table.caption = "\n".join(lines)
     return table
 
