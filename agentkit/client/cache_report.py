@@ -195,8 +195,8 @@ def target_caption(costs: Sequence[RequestCost]) -> str:
              "reused: the previous request's entry that served it (reply, prompt, part); TTFT in ms"]
     lost = [str(c.turn) for c in costs if c.lost_calls]
     if lost:
-        lines.append(f"+N!: calls lost in turn {', '.join(lost)} (the server dropped what it could not parse, "
-                     "so the echo cannot match; parser='raw' echoes the text as written)")
+        lines.append(f"+N!: calls lost in turn {', '.join(lost)}: in server mode the server dropped what it "
+                     "could not parse, so the echo cannot match; in raw mode the text is echoed as written")
     return "\n".join(lines)
 
 
