@@ -37,8 +37,11 @@ def hybrid_directory(spec: str, scratch: Path) -> Path:
     directory = Path(spec) if Path(spec).is_dir() else models_dir() / spec
     if not directory.is_dir():
         pytest.skip(f"{spec} is not in fixtures/models")
-    if json.loads((directory / "config.json").read_text())["model_type"] in HYBRID_TYPES:
+    model_type = json.loads((directory / "config.json").read_text())["model_type"]
+    if model_type in HYBRID_TYPES:
         return directory
+    if model_type != "qwen3":
+        pytest.skip(f"{spec} is {model_type}: only a dense qwen3 model can be grafted into a hybrid")
     return build_hybrid_model(scratch / "hybrid", attention_from=directory)
 
 
