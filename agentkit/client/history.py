@@ -34,6 +34,10 @@ generation, keyed by the prompt plus every generated token, the final
 `<|im_end|>` included; if the echoed reply re-renders to those tokens the next
 request prefills only the new messages, otherwise it falls back to the entry
 one token short of the previous prompt and prefills the whole reply again.
+A hybrid's entries are not merged into the longest one as a full-attention
+model's are, so each request leaves two to four of them: with several
+conversations on one server, raise `mlx_lm.server --prompt-cache-size`
+(default 10) or the newest entries of one conversation evict another's.
 
 `naive_assistant_message` is the common mistake (reasoning dropped), kept for
 the benchmark that measures what it costs.
