@@ -61,6 +61,43 @@ def test_fixed_length_body_bans_stop_and_markup_tokens():
     assert fixed_length_body(OpenAIClient(base_url="http://127.0.0.1:9/v1", model="not/here")) is None
 
 
+def fake_round(turn: int, prompt: int, cached: int, lost: int = 0, reused: str = "reply"):
+    from agentkit.bench.cache_report import RequestCost
+
+    return RequestCost(turn=turn, new_tokens=20, prompt_tokens=prompt, cached_tokens=cached, completion_tokens=30,
+                       tool_calls=1, lost_calls=lost, reused=reused if turn > 1 else "-",
+                       timings=Timings(request_start=0.0, ttft=12.345, total=23.456))
+
+
+def test_multiturn_tables_fit_80_columns_and_say_what_was_lost():
+    from agentkit.bench.multiturn import MultiturnResult, summary_table
+    from agentkit.bench.cache_report import cost_table
+
+    rounds = [fake_round(1, 10850, 0)] + [fake_round(n, 10850 + 50 * n, 10830 + 50 * n, lost=int(n == 4))
+                                          for n in range(2, 11)]
+    result = MultiturnResult(model="/a/long/path/to/some/hybrid-model", history="no-preserve", thinking=False,
+                             rounds=rounds)
+    narrow = Console(width=80, record=True)
+    for table in (multiturn_table(result), summary_table([("toy-dense", result), ("toy-attn", result)]),
+                  cost_table("kit history", rounds)):
+        narrow.print(table)
+    text = narrow.export_text()
+    assert max(len(line) for line in text.splitlines()) <= 80
+    # Nothing squeezed out: every header and the lost call are there.
+    for word in ("prompt", "cached", "prefill", "new", "reused", "TTFT", "target", "1+1!", "round 4"):
+        assert word in text, word
+    assert "9/9 prefilled" in text and "no-preserve history, thinking" in text
+
+
+def test_multiturn_command_takes_lists_and_refuses_unknown_names(capsys):
+    from agentkit.bench.command import _choices, _names
+
+    assert _names("toy-dense, toy-attn") == ["toy-dense", "toy-attn"]
+    assert _choices("on", "off")("on,off") == ["on", "off"]
+    with pytest.raises(Exception, match="maybe: choose from on, off"):
+        _choices("on", "off")("on,maybe")
+
+
 # -- on a real server --------------------------------------------------------------
 
 server_tests = [pytest.mark.server, needs_toys]

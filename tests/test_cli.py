@@ -76,7 +76,7 @@ def test_missing_template_is_reported_before_anything_starts(tmp_path, model_fil
 
 
 def test_doctor_passes_with_complete_toy_models(tmp_path, model_files):
-    for name in ("toy-dense", "toy-moe"):
+    for name in ("toy-dense", "toy-moe", "toy-attn"):
         model_files(tmp_path / name)
     done = run_agentkit("doctor", env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
     assert done.returncode == 0, done.stdout

@@ -317,3 +317,72 @@ def test_an_endpoint_carries_the_model_directory_and_template_to_the_client():
     with open_endpoint("org/not-cached-anywhere", url="http://127.0.0.1:9/v1") as remote:
         assert remote.model_dir is None and OpenAIClient(remote).local is None
 
+# -- exact echo for a hybrid's cache -------------------------------------------------
+
+HERMES_CALL = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Paris"}}\n</tool_call>'
+
+
+def raw_turn(raw_text: str, prompt_opened_think: bool = True) -> Turn:
+    """A raw-mode turn as the client builds it: the exact text, split by the kit's parser."""
+    from agentkit.parsing import StreamParser
+
+    parser = StreamParser(tools=[WEATHER], prompt_opened_think=prompt_opened_think)
+    parser.feed(raw_text)
+    parser.close()
+    parsed = parser.finish()
+    return Turn(content=parsed.content, reasoning=parsed.reasoning, tool_calls=parsed.tool_calls,
+                call_ids=[f"c{i}" for i in range(len(parsed.tool_calls))], mode="raw", raw_text=raw_text,
+                errors=parsed.errors, timings=Timings(request_start=0.0, total=0.1))
+
+
+@pytest.mark.parametrize("thinking", [True, False])
+def test_a_call_in_the_other_dialect_is_echoed_as_written(thinking):
+    """The model wrote a JSON call under the XML template: only the verbatim echo keeps the prefix."""
+    from agentkit.client.history import needs_verbatim_echo
+
+    template = load_chat_template("qwen3.6")
+    raw_text = ("Paris: call get_weather.\n</think>\n\n" if thinking else "") + HERMES_CALL
+    turn = raw_turn(raw_text, prompt_opened_think=thinking)
+    assert [call.dialect for call in turn.tool_calls] == ["hermes"]
+    assert needs_verbatim_echo(turn, "xml") and not needs_verbatim_echo(turn, "hermes")
+
+    def following(dialect):
+        history = History(tools=[WEATHER], thinking=thinking, dialect=dialect)
+        history.add_user("What's the weather in Paris?")
+        prompt = render_chat(template, history.messages, [WEATHER], enable_thinking=thinking, preserve_thinking=True)
+        history.add_assistant(turn)
+        history.add_tool_result("c0", '{"temperature": 12}')
+        rendered = render_chat(template, history.messages, [WEATHER], enable_thinking=thinking,
+                               preserve_thinking=True)
+        return rendered.startswith(prompt + raw_text + "<|im_end|>\n<|im_start|>user\n<tool_response>")
+
+    assert following("xml")  # verbatim: the server's end-of-generation entry is a prefix
+    assert not following(None)  # dialect unknown: the parsed call renders as XML, other tokens
+
+
+def test_verbatim_echo_only_where_the_parsed_turn_would_differ():
+    from agentkit.client.history import needs_verbatim_echo, verbatim_assistant_message
+
+    canonical = raw_turn("Paris.\n</think>\n\n" + turn_with_call().tool_calls[0].raw)
+    assert canonical.tool_calls and not needs_verbatim_echo(canonical, "xml")
+    assert not needs_verbatim_echo(turn_with_call(), "hermes")  # server mode: no raw text, nothing to echo
+    lost = raw_turn("Paris.\n</think>\n\n<tool_call>\n<function=get_weather>\n<parameter=city>\nPar")
+    assert lost.errors and needs_verbatim_echo(lost, "xml")
+    assert verbatim_assistant_message(canonical) == {
+        "role": "assistant", "content": "\n\n" + turn_with_call().tool_calls[0].raw, "reasoning_content": "Paris.\n"}
+    # Cut inside the reasoning: all of it is reasoning.
+    cut = raw_turn("Paris is a ci")
+    assert verbatim_assistant_message(cut) == {"role": "assistant", "content": "", "reasoning_content": "Paris is a ci"}
+    with pytest.raises(ValueError, match="raw"):
+        verbatim_assistant_message(turn_with_call())
+
+
+def test_reused_entry_names_the_previous_requests_entry():
+    from agentkit.bench.cache_report import reused_entry
+
+    previous = cost(1, 800, 800, 0)  # 800 prompt + 10 generated (stop token included)
+    assert reused_entry(0, None) == "-"
+    assert reused_entry(810, previous) == "reply"  # prompt and reply: the reply re-tokenized exactly
+    assert reused_entry(799, previous) == "prompt"  # one short of the prompt: the reply is prefilled again
+    assert reused_entry(805, previous) == "part"  # a full-attention cache trimmed inside the reply
+    assert reused_entry(0, previous) == "none"

@@ -48,7 +48,7 @@ def test_pooled_percentiles_run_over_all_requests():
     assert pooled.ttft_p50_ms == pytest.approx(200)
     assert pooled.ttft_p95_ms == pytest.approx(290)
     assert pooled.itl_p50_ms == pytest.approx(20)
-    assert pooled.cached_ratio == pytest.approx(100 / 300)
+    assert pooled.cached_ratio == pytest.approx(100 / 300) and pooled.cached_tokens == 100
     assert pooled.steps.median == 1.5 and (pooled.steps.low, pooled.steps.high) == (1, 2)
 
 

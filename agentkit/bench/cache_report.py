@@ -12,11 +12,25 @@ server prefills at most the new messages (+ a few tokens of slack for the
 turn's header), on at least 95% of the requests. A history that drops the
 reasoning misses it: every request prefills everything from the first
 earlier answer on, so uncached tokens grow with the conversation.
+
+`reused` names the cache entry the server's count points to. mlx_lm.server
+stores one entry at the end of each generation (the prompt and every
+generated token, the stop token included) and one a token short of each
+prompt (it holds the last prompt token back for the first decode step):
+
+- `reply`: the whole previous request and its reply came from the cache:
+  the echoed reply re-tokenized to exactly what the model generated;
+- `prompt`: the previous prompt only; the reply was prefilled again. On a
+  hybrid model (Gated DeltaNet layers, whose cache cannot be trimmed) that is
+  what any difference in the echoed reply costs;
+- `part`: some other prefix, e.g. part of the reply: a full-attention model
+  trims its stored cache back to the first differing token.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 from pydantic import BaseModel
 from rich.table import Table
@@ -25,7 +39,7 @@ from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
 from agentkit.tools import ToolBox
 from agentkit.trace.timing import percentile
-from agentkit.trace.turn import Timings
+from agentkit.trace.turn import ParserMode, Timings
 
 SLACK_TOKENS = 8
 TARGET_SHARE = 0.95
@@ -40,6 +54,22 @@ QUESTIONS: tuple[str, ...] = (
 )
 """Questions the toy models answer with tools (single, follow-up, parallel and
 chained calls: scenario families they were trained on), about 10 model turns."""
+
+
+Reused = Literal["-", "reply", "prompt", "part", "none"]
+
+
+def reused_entry(cached: int, previous: RequestCost | None) -> Reused:
+    """Which cache entry of the previous request `cached` tokens point to (see the module docstring)."""
+    if previous is None:
+        return "-"
+    # completion_tokens counts the stop token, which the server's entry holds too.
+    if cached >= previous.prompt_tokens + previous.completion_tokens:
+        return "reply"
+    # The entry one token short of the previous prompt (or, rarely, all of it).
+    if previous.prompt_tokens - 1 <= cached <= previous.prompt_tokens:
+        return "prompt"
+    return "part" if cached > 0 else "none"
 
 
 class RequestCost(BaseModel):
@@ -57,6 +87,10 @@ class RequestCost(BaseModel):
     """Tokens the model generated in this turn."""
     tool_calls: int
     """Tool calls the model made in this turn."""
+    lost_calls: int = 0
+    """Calls the model wrote that were lost: the server dropped them, or the kit's parser could not read them."""
+    reused: Reused = "-"
+    """Which stored entry the cached tokens match: `reply`, `prompt`, `part`, `none` (`-` for the first)."""
     timings: Timings
     """TTFT, inter-token gaps and rates of this request."""
 
@@ -72,17 +106,22 @@ class RequestCost(BaseModel):
 
 
 def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: bool = True,
-                     preserve_thinking: bool = True, questions: Sequence[str] = QUESTIONS,
-                     max_requests: int = 10, max_tokens: int = 256) -> list[RequestCost]:
+                     preserve_thinking: bool = True, thinking: bool | None = None, parser: ParserMode = "server",
+                     questions: Sequence[str] = QUESTIONS, max_requests: int = 10,
+                     max_tokens: int = 256) -> list[RequestCost]:
     """Play `questions` with tools until `max_requests` model turns; one `RequestCost` each.
 
     The defaults are the kit's history; `echo_reasoning=False` is the naive
     one, `preserve_thinking=False` the Qwen3.6 template's default behaviour.
+    `thinking` is sent as `enable_thinking` (None: the template's default).
+    `parser="raw"` reads the exact output (no streaming, so no TTFT): the
+    history can then echo a call the template would write differently as
+    the model wrote it, where the server drops or rewrites it.
     """
     if client.local is None:
         raise ValueError("run_conversation counts new tokens with the model's tokenizer: serve a local model")
-    history = History(tools=toolbox.schemas(), echo_reasoning=echo_reasoning,
-                      preserve_thinking=preserve_thinking)
+    history = History(tools=toolbox.schemas(), thinking=thinking, echo_reasoning=echo_reasoning,
+                      preserve_thinking=preserve_thinking, dialect=client.local.dialect)
     costs: list[RequestCost] = []
     for question in questions:
         history.add_user(question)
@@ -91,11 +130,14 @@ def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: 
             if len(costs) == max_requests:
                 return costs
             new_tokens = _new_tokens(client, history)
-            turn = client.complete(history.messages, **history.request_options(), max_tokens=max_tokens)
+            turn = client.complete(history.messages, **history.request_options(), max_tokens=max_tokens,
+                                   parser=parser)
+            cached = turn.usage.cached_tokens or 0
             costs.append(RequestCost(
                 turn=len(costs) + 1, new_tokens=new_tokens, prompt_tokens=turn.usage.prompt_tokens,
-                cached_tokens=turn.usage.cached_tokens or 0, completion_tokens=turn.usage.completion_tokens,
-                tool_calls=len(turn.tool_calls), timings=turn.timings))
+                cached_tokens=cached, completion_tokens=turn.usage.completion_tokens,
+                tool_calls=len(turn.tool_calls), lost_calls=len(turn.errors),
+                reused=reused_entry(cached, costs[-1] if costs else None), timings=turn.timings))
             history.add_assistant(turn)
             if not turn.tool_calls:
                 break
@@ -126,21 +168,36 @@ def latency_summary(costs: Sequence[RequestCost]) -> dict[str, float | None]:
 
 
 def cost_table(title: str, costs: Sequence[RequestCost]) -> Table:
-    """One row per request: new, prompt, cached and uncached tokens, TTFT, and the target check."""
-    table = Table(title=title, title_justify="left")
-    # new: tokens of the messages added since the last request; target: uncached <= new + 8.
-    for header in ("turn", "calls", "new", "prompt", "cached", "uncached", "TTFT ms", "target"):
-        table.add_column(header, justify="right")
+    """One row per request: new, prompt, cached and prefilled tokens, the entry reused, TTFT, target check.
+
+    Fits 80 columns: the caption explains the short headers.
+    """
+    table = Table(title=title, title_justify="left", caption_justify="left")
+    for header in ("turn", "calls", "new", "prompt", "cached", "prefill", "reused", "TTFT", "target"):
+        table.add_column(header, justify="left" if header == "reused" else "right")
     for cost in costs:
         check = "-" if cost.turn == 1 else ("[green]ok[/]" if cost.within_target else "[red]miss[/]")
         ttft = f"{cost.timings.ttft * 1000:.0f}" if cost.timings.ttft is not None else "-"
-        table.add_row(str(cost.turn), str(cost.tool_calls), str(cost.new_tokens), str(cost.prompt_tokens),
-                      str(cost.cached_tokens), str(cost.uncached_tokens), ttft, check)
-    met, within, checked = target_met(costs)
-    table.caption = (f"from turn 2: {within}/{checked} within new + {SLACK_TOKENS} tokens "
-                     f"({'target met' if met else 'target missed'}); "
-                     f"prefilled in all: {sum(c.uncached_tokens for c in costs)} tokens")
+        calls = str(cost.tool_calls) + (f"[red]+{cost.lost_calls}![/]" if cost.lost_calls else "")
+        table.add_row(str(cost.turn), calls, str(cost.new_tokens), str(cost.prompt_tokens),
+                      str(cost.cached_tokens), str(cost.uncached_tokens), cost.reused, ttft, check)
+    table.caption = target_caption(costs)
     return table
+
+
+def target_caption(costs: Sequence[RequestCost]) -> str:
+    """What the columns mean and whether the target was met, in a few lines."""
+    met, within, checked = target_met(costs)
+    lines = [f"from turn 2: {within}/{checked} prefilled at most new + {SLACK_TOKENS} tokens "
+             f"({'target met' if met else 'target missed'}); prefilled in all: "
+             f"{sum(c.uncached_tokens for c in costs)} tokens",
+             "new: tokens of the messages added since the last request; prefill: prompt - cached; "
+             "reused: the previous request's entry that served it (reply, prompt, part); TTFT in ms"]
+    lost = [str(c.turn) for c in costs if c.lost_calls]
+    if lost:
+        lines.append(f"+N!: calls lost in turn {', '.join(lost)}: in server mode the server dropped what it "
+                     "could not parse, so the echo cannot match; in raw mode the text is echoed as written")
+    return "\n".join(lines)
 
 
 def _new_tokens(client: OpenAIClient, history: History) -> int:

@@ -35,8 +35,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     thinking.add_argument("--max-tokens", type=_at_least(1), default=1024, help="cap per request (default: 1024)")
     multiturn = _add(benches, "multiturn", "the 10-round pressure test: TTFT and cached tokens per round")
     multiturn.add_argument("--rounds", type=_at_least(1), default=10, help="requests in the conversation (default: 10)")
-    multiturn.add_argument("--history", choices=("kit", "naive", "no-preserve"), default="kit",
-                           help="how the history is rebuilt each round (default: kit)")
+    multiturn.add_argument("--history", type=_choices("kit", "naive", "no-preserve"), default=["kit"],
+                           help="how the history is rebuilt each round, comma-separated for several runs: "
+                                "kit, naive, no-preserve (default: kit)")
+    multiturn.add_argument("--models", type=_names, default=None, metavar="A,B",
+                           help="several models, one run each (replaces --model), e.g. a hybrid and a "
+                                "full-attention model: toy-dense,toy-attn")
+    multiturn.add_argument("--thinking", type=_choices("on", "off", "default"), default=["default"],
+                           help="enable_thinking per run, comma-separated: on, off, default (the template's; "
+                                "default: default)")
+    multiturn.add_argument("--parser", choices=("server", "raw"), default="server",
+                           help="server: streamed, TTFT measured; raw: the exact output, echoed as written "
+                                "(default: server)")
     concurrency = _add(benches, "concurrency", "1/2/4/8 requests at once: aggregate tok/s and TTFT")
     concurrency.add_argument("--levels", type=_at_least(1), nargs="+", default=[1, 2, 4, 8],
                              help="concurrency levels (default: 1 2 4 8)")
@@ -55,6 +65,8 @@ def run(args: argparse.Namespace) -> int:
     from agentkit.client import OpenAIClient
 
     console = Console()
+    if args.bench == "multiturn":
+        return _run_multiturn(args, console)
     starting = f"starting mlx_lm.server for {args.model}..." if not args.url else f"connecting to {args.url}..."
     with console.status(starting) as status:
         started = time.perf_counter()
@@ -72,6 +84,59 @@ def run(args: argparse.Namespace) -> int:
         args.json.write_text(result.model_dump_json(indent=1))
         console.print(f"wrote {args.json}")
     return 0
+
+
+def _run_multiturn(args: argparse.Namespace, console: Console) -> int:
+    """One run per model x history x thinking, each on a fresh server, then a summary side by side."""
+    import json
+
+    from agentkit.bench.multiturn import multiturn_table, run_multiturn, summary_table
+    from agentkit.client import OpenAIClient
+    from agentkit.serving.endpoint import open_endpoint
+    from agentkit.tools import example_tools
+
+    thinking_values = {"on": True, "off": False, "default": None}
+    results = []
+    with tempfile.TemporaryDirectory(prefix="agentkit-bench-") as workspace:
+        toolbox = example_tools(workspace)
+        for model in args.models or [args.model]:
+            for history in args.history:
+                for thinking in args.thinking:
+                    # A fresh server per run, so no run reads another's cache (with --url they share one).
+                    with console.status(f"running multiturn on {model} ({history}, thinking {thinking})..."), \
+                            open_endpoint(model, args.url, args.template, args.api_key) as endpoint:
+                        client = OpenAIClient(endpoint)
+                        result = run_multiturn(client, toolbox, rounds=args.rounds, history=history,
+                                               thinking=thinking_values[thinking], parser=args.parser)
+                    label = model if not args.url else client.model
+                    console.print(multiturn_table(result, label))
+                    results.append((label, result))
+    if len(results) > 1:
+        console.print(summary_table(results))
+        if args.url:
+            console.print("note: with --url the runs shared one server; round 1 of later runs may be cached.")
+    if args.json:
+        args.json.write_text(json.dumps([{"label": label, **result.model_dump()} for label, result in results],
+                                        indent=1))
+        console.print(f"wrote {args.json}")
+    return 0
+
+
+def _names(text: str) -> list[str]:
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one name, comma-separated")
+    return names
+
+
+def _choices(*allowed: str):
+    def parse(text: str) -> list[str]:
+        values = _names(text)
+        wrong = [value for value in values if value not in allowed]
+        if wrong:
+            raise argparse.ArgumentTypeError(f"{', '.join(wrong)}: choose from {', '.join(allowed)}")
+        return values
+    return parse
 
 
 def _at_least(minimum: int):
@@ -101,13 +166,6 @@ def _run_bench(args: argparse.Namespace, client, server_start: float | None):
             tools = example_tools(workspace).schemas()
         result = run_thinking(client, tools, repeats=args.repeats, max_tokens=args.max_tokens)
         return result, thinking_table(result, label)
-    if args.bench == "multiturn":
-        from agentkit.bench.multiturn import multiturn_table, run_multiturn
-        from agentkit.tools import example_tools
-
-        with tempfile.TemporaryDirectory(prefix="agentkit-bench-") as workspace:
-            result = run_multiturn(client, example_tools(workspace), rounds=args.rounds, history=args.history)
-        return result, multiturn_table(result, label)
     from agentkit.bench.concurrency import concurrency_table, run_concurrency
 
     result = run_concurrency(client, levels=tuple(args.levels), max_tokens=args.max_tokens, repeats=args.repeats)

@@ -20,6 +20,24 @@ wrote. Four things break that, and `History` avoids each:
 4. Changing a message after it was sent, e.g. adding a soft switch only to the
    request. Soft switches (`/think`, `/no_think`) are written into the stored
    user message, so the next request repeats them.
+5. Echoing a repaired answer. When the model wrote a call the template would
+   write differently (a JSON call under an XML template, say), the parsed
+   call renders other tokens than the ones generated. In raw mode the client
+   has the exact text, and `verbatim_assistant_message` echoes that instead.
+
+Why exactness matters more on hybrid models (Qwen3.5/3.6: Gated DeltaNet
+layers, whose recurrent state cannot be rolled back): a full-attention model
+can trim a stored cache back to the first differing token, so a mismatch late
+in a reply costs little. A hybrid can only reuse a stored entry that is an
+exact prefix of the new prompt. mlx_lm.server stores one at the end of each
+generation, keyed by the prompt plus every generated token, the final
+`<|im_end|>` included; if the echoed reply re-renders to those tokens the next
+request prefills only the new messages, otherwise it falls back to the entry
+one token short of the previous prompt and prefills the whole reply again.
+A hybrid's entries are not merged into the longest one as a full-attention
+model's are, so each request leaves two to four of them: with several
+conversations on one server, raise `mlx_lm.server --prompt-cache-size`
+(default 10) or the newest entries of one conversation evict another's.
 
 `naive_assistant_message` is the common mistake (reasoning dropped), kept for
 the benchmark that measures what it costs.
@@ -30,6 +48,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from agentkit.parsing.tags import THINK_CLOSE
+from agentkit.parsing import ToolCall
+from agentkit.parsing.render import render_tool_call_hermes, render_tool_call_xml
+from agentkit.parsing.types import Dialect
 from agentkit.trace.turn import Turn
 
 SOFT_SWITCHES = {True: "/think", False: "/no_think"}
@@ -50,6 +72,49 @@ def assistant_message(turn: Turn) -> dict[str, Any]:
     if turn.reasoning is not None:
         message["reasoning_content"] = turn.reasoning
     return message
+
+
+def verbatim_assistant_message(turn: Turn) -> dict[str, Any]:
+    """A raw-mode turn echoed as the model wrote it, so the template re-renders the generated text.
+
+    The reasoning goes in `reasoning_content` and everything after `</think>`,
+    tool-call markup included, in `content`: the Qwen templates write
+    `<think>\n` + reasoning + `\n</think>\n\n` + content, which is the
+    generated text whenever the model wrote those separators. The calls are
+    not repeated as `tool_calls` (the template would write them twice); the
+    tool results that follow still render as the template renders them.
+    """
+    if turn.raw_text is None:
+        raise ValueError("verbatim_assistant_message needs a raw-mode turn (parser='raw'): it echoes raw_text")
+    if THINK_CLOSE in turn.raw_text:
+        reasoning, content = turn.raw_text.split(THINK_CLOSE, 1)
+    elif turn.reasoning is not None:
+        # Cut by max_tokens inside the reasoning: all of it is reasoning.
+        reasoning, content = turn.raw_text, ""
+    else:
+        reasoning, content = "", turn.raw_text
+    return {"role": "assistant", "content": content, "reasoning_content": reasoning}
+
+
+def needs_verbatim_echo(turn: Turn, dialect: Dialect | None = None) -> bool:
+    """True for a raw-mode turn whose parsed calls would not render back to the text generated.
+
+    That is a call in another dialect than the template's (`dialect`, when
+    known), a call not written the way the template writes it, or a call the
+    parser lost. A turn from server mode has no raw text and is echoed parsed.
+    """
+    if turn.raw_text is None:
+        return False
+    if turn.errors:
+        return True
+    return any((dialect is not None and call.dialect != dialect) or call.raw != _as_template_writes(call)
+               for call in turn.tool_calls)
+
+
+def _as_template_writes(call: ToolCall) -> str:
+    if call.dialect == "xml":
+        return render_tool_call_xml(call.name, call.arguments)
+    return render_tool_call_hermes(call.name, call.arguments)
 
 
 def naive_assistant_message(turn: Turn) -> dict[str, Any]:
@@ -88,13 +153,18 @@ class History:
 
     def __init__(self, system: str | None = None, tools: list[dict] | None = None,
                  thinking: bool | None = None, *, echo_reasoning: bool = True,
-                 preserve_thinking: bool = True) -> None:
-        """`echo_reasoning=False` and `preserve_thinking=False` exist to measure their cost."""
+                 preserve_thinking: bool = True, dialect: Dialect | None = None) -> None:
+        """`echo_reasoning=False` and `preserve_thinking=False` exist to measure their cost.
+
+        `dialect`: the tool-call format of the served template (`client.local.dialect`),
+        so a raw-mode call written in the other one is echoed verbatim.
+        """
         self.messages: list[dict[str, Any]] = []
         self.tools = tools
         self.thinking = thinking
         self.echo_reasoning = echo_reasoning
         self.preserve_thinking = preserve_thinking
+        self.dialect = dialect
         if system is not None:
             self.messages.append({"role": "system", "content": system})
 
@@ -103,9 +173,18 @@ class History:
         self.messages.append({"role": "user", "content": soft_switch(text, soft_thinking)})
 
     def add_assistant(self, turn: Turn) -> None:
-        """Append the model's turn, reasoning included unless `echo_reasoning=False`."""
-        build = assistant_message if self.echo_reasoning else naive_assistant_message
-        self.messages.append(build(turn))
+        """Append the model's turn, reasoning included unless `echo_reasoning=False`.
+
+        A raw-mode turn whose calls the template would not write back byte for
+        byte (another dialect, a call the parser repaired or lost) is echoed
+        verbatim; see `needs_verbatim_echo`.
+        """
+        if not self.echo_reasoning:
+            self.messages.append(naive_assistant_message(turn))
+        elif needs_verbatim_echo(turn, self.dialect):
+            self.messages.append(verbatim_assistant_message(turn))
+        else:
+            self.messages.append(assistant_message(turn))
 
     def add_tool_result(self, call_id: str, content: str) -> None:
         """Append one tool result; results go in the order of the turn's calls."""

@@ -71,6 +71,7 @@ class PooledMetrics(BaseModel):
     steps: Spread = Field(description="Requests per run.")
     wall_s: Spread = Field(description="Seconds per run.")
     prompt_tokens: int = Field(description="Prompt tokens, summed.")
+    cached_tokens: int = Field(default=0, description="Of those, tokens from the server's prompt cache, summed.")
     completion_tokens: int = Field(description="Generated tokens, summed.")
     reasoning_tokens: int = Field(description="Estimated reasoning tokens, summed.")
     total_wall_s: float = Field(description="Seconds over all runs.")
@@ -116,6 +117,7 @@ def pool_metrics(runs: Sequence[RunMetrics]) -> PooledMetrics:
         steps=spread([r.steps for r in runs]),
         wall_s=spread([r.wall_s for r in runs]),
         prompt_tokens=prompt,
+        cached_tokens=sum(r.cached_tokens for r in runs),
         completion_tokens=sum(r.completion_tokens for r in runs),
         reasoning_tokens=sum(r.reasoning_tokens for r in runs),
         total_wall_s=sum(r.wall_s for r in runs),

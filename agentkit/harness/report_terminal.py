@@ -82,6 +82,9 @@ def models_table(summary: CompareSummary) -> Table:
             ("decode tok/s (median)", lambda m: _num(m.decode_tps)),
             ("prefill tok/s (median, est.)", lambda m: _num(m.prefill_tps)),
             ("cached-token ratio", lambda m: "-" if m.cached_ratio is None else f"{m.cached_ratio:.0%}"),
+            # What the server actually prefilled: on a hybrid model a history that is not
+            # echoed exactly shows here first (bench multiturn shows it round by round).
+            ("prefilled tokens (prompt - cached)", lambda m: str(m.prompt_tokens - m.cached_tokens)),
             ("requests", lambda m: str(m.requests)),
             ("prompt / completion tokens", lambda m: f"{m.prompt_tokens} / {m.completion_tokens}"),
             ("reasoning tokens (est.)", lambda m: str(m.reasoning_tokens)),
