@@ -35,6 +35,8 @@ from agentkit.parsing import (
 )
 from agentkit.tools import example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 QUESTION = [{"role": "user", "content": "What's the weather in Paris?"}]
 HAND_MADE = ["Let me look", " that up.\n<tool_", "call>\n<function=get_weather>\n<parameter=city>\nParis\n",
              "</parameter>\n</function>\n</tool_call>"]
@@ -132,6 +134,7 @@ def step_3_three_characters(console: Console, text: str, opened: bool) -> None:
     chunks = [text[i:i + 3] for i in range(0, len(text), 3)]
     leaked = leaks(naive_stream(chunks, opened))
     console.print(f"naive streamer leaked {len(leaked)} pieces of markup: {leaked[:12]}...", markup=False)
+    fact("leaked_pieces", len(leaked))
     parser = StreamParser(prompt_opened_think=opened)
     events = [event for chunk in chunks for event in parser.feed(chunk)] + parser.close()
     reasoning = "".join(e.text for e in events if isinstance(e, ReasoningDelta))
