@@ -73,14 +73,16 @@ def step_1_prompt_tails(console: Console) -> None:
                 ("enable_thinking=False", "Hello", {"enable_thinking": False}),
                 ("soft switch in the message", "Hello /no_think", {"enable_thinking": True})]
     # One tail under its heading, not a table: the tails are the point, and a table
-    # column narrow enough for 80 columns would cut them off.
+    # column narrow enough for 80 columns would cut them off. Line by line, so a
+    # wrap falls between two lines of the prompt, never inside a tag.
     for name in ("qwen3.6", "hermes"):
         template = load_chat_template(name)
         for label, text, kwargs in settings:
             prompt = render_chat(template, [{"role": "user", "content": text}], **kwargs)
             tail = prompt[prompt.rindex("<|im_start|>user"):]
             console.print(f"{name}, {label}:", style="bold", markup=False, highlight=False)
-            console.print(Text("    " + repr(tail), overflow="fold"))
+            console.print(Text("    " + " + ".join(repr(line) for line in tail.splitlines(keepends=True)),
+                               overflow="fold"))
     console.print("The soft switch is only text in the user message: neither template does anything with it. "
                   "Whether it works is up to what the model learned.")
 
@@ -100,7 +102,7 @@ def step_4_what_thinking_costs(console: Console, client: OpenAIClient, tools: li
     table = Table(title=f"median of {RUNS} runs, streamed, prompt cached", title_justify="left")
     # Short headings: seven columns must fit 80 characters with the task beside them.
     for column in ("task", "tokens off", "tokens on", "of them reasoning", "ms off", "ms on", "time x"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="left" if column == "task" else "right")
     totals = {False: [0, 0.0], True: [0, 0.0]}
     for number, task in enumerate(TASKS, start=1):
         messages = [{"role": "user", "content": task}]
