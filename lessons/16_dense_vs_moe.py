@@ -109,7 +109,9 @@ def main() -> int:
     step_3_what_it_cost(console, summary)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.html").write_text(render_html(summary), encoding="utf-8")
-    console.print(f"traces and report.html: {out}", markup=False, soft_wrap=True)
+    # The path on a line of its own, never wrapped, so it can be copied whole.
+    console.print("traces and report.html:")
+    console.print(str(out), markup=False, highlight=False, soft_wrap=True)
     return 0
 
 

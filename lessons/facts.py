@@ -131,7 +131,9 @@ def run_lesson(script: Path, tmp: Path, timeout_s: float) -> tuple[subprocess.Co
 
 def facts_of_run(stdout: str, wall_s: float) -> dict[str, Fact]:
     """The lesson's own facts plus the runner's: how long the whole lesson took."""
-    return {**read_facts(stdout), "run_s": Fact(name="run_s", value=f"{wall_s:.0f}", timing=True)}
+    # Whole seconds, except for a lesson that takes about one: "0 s" would say it took no time.
+    seconds = f"{wall_s:.0f}" if wall_s >= 10 else f"{wall_s:.1f}"
+    return {**read_facts(stdout), "run_s": Fact(name="run_s", value=seconds, timing=True)}
 
 
 def update(prefixes: list[str], timeout_s: float) -> int:

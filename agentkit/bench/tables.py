@@ -44,7 +44,9 @@ class TurningTable(Table):
     """
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        if self.row_count == 0 or self.__rich_measure__(console, options).minimum <= options.max_width:
+        # Turn only where it helps: the table does not fit unwrapped, and it has fewer rows than columns.
+        fits = self.__rich_measure__(console, options).maximum <= options.max_width
+        if fits or self.row_count == 0 or self.row_count + 1 >= len(self.columns):
             yield from super().__rich_console__(console, options)
             return
         yield self.turned()
