@@ -27,6 +27,8 @@ from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 from agentkit.trace.timing import percentile
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 QUESTION = [{"role": "user", "content": "Hello"}]
 
 
@@ -41,6 +43,7 @@ def step_1_complete_request(console: Console, sdk, model: str) -> None:
     console.print(f"finish_reason: {response.choices[0].finish_reason}")
     console.print(f"usage:         {response.usage.prompt_tokens} prompt + "
                   f"{response.usage.completion_tokens} completion tokens")
+    fact("hello_prompt_tokens", response.usage.prompt_tokens)
 
 
 def step_2_stream_and_time(console: Console, sdk, model: str) -> None:
@@ -100,14 +103,24 @@ def step_3_the_kit_client(console: Console, endpoint) -> None:
         table.add_column(column, justify="right")
     # Seven tool schemas make the prompt ~60x longer: watch TTFT grow with it
     # (prefill), and shrink again when the server finds the same prompt in its cache.
+    turns = {}
     for label, tools_sent in (("short", None), ("with tools", tools), ("same again", tools)):
-        turn = client.complete(QUESTION, tools_sent, max_tokens=64)
+        turn = turns[label] = client.complete(QUESTION, tools_sent, max_tokens=64)
         t, usage = turn.timings, turn.usage
         # A prefill rate from a handful of tokens measures only overhead: leave it out.
         prefill = f"{t.prefill_tps:.0f}" if t.prefill_tps and usage.uncached_tokens >= 64 else "-"
         table.add_row(label, str(usage.prompt_tokens), str(usage.uncached_tokens), f"{t.ttft * 1000:.0f}",
                       prefill, f"{t.itl_median * 1000:.1f}", f"{t.decode_tps:.0f}" if t.decode_tps else "-")
     console.print(table)
+    short, long, again = turns["short"], turns["with tools"], turns["same again"]
+    fact("tools_prompt_tokens", long.usage.prompt_tokens)
+    fact("tools_uncached_tokens", long.usage.uncached_tokens)
+    fact("prompt_growth", round(long.usage.prompt_tokens / short.usage.prompt_tokens))
+    fact("ttft_short_ms", f"{short.timings.ttft * 1000:.0f}", timing=True)
+    fact("ttft_tools_s", f"{long.timings.ttft:.1f}", timing=True)
+    fact("prefill_tps", f"{long.timings.prefill_tps or 0:.0f}", timing=True)
+    fact("itl_ms", f"{again.timings.itl_median * 1000:.0f}", timing=True)
+    fact("decode_tps", f"{again.timings.decode_tps or 0:.0f}", timing=True)
     console.print(Panel("TTFT = prefill of the uncached prompt + the first decode step + the HTTP round trip.\n"
                         "Inter-token latency (ITL) is the decode step: it barely depends on the prompt.",
                         title="what to see"))

@@ -26,6 +26,8 @@ from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 MESSAGES = [{"role": "user", "content": "What's the weather in Paris?"}]
 MAX_TOKENS = 200
 
@@ -90,6 +92,9 @@ def step_3_completions_is_not_raw(console: Console, sdk, model: str, prompt: str
     console.print(f"/v1/completions text: {text!r}", markup=False)
     console.print(f"generated tokens: {response.usage.completion_tokens}, characters returned: {len(text)} "
                   f"(the exact text has {len(raw_text)})")
+    fact("completions_tokens", response.usage.completion_tokens)
+    fact("completions_chars", len(text))
+    fact("raw_chars", len(raw_text))
     kept = "still there" if "<tool_call>" in text else "gone"
     console.print(f"The <tool_call> block is {kept}: mlx_lm.server runs its think/tool-call state machine on "
                   "/v1/completions too, and drops what it takes for markup from `text`.")
@@ -110,6 +115,8 @@ def step_4_the_exact_prompt(console: Console, client: OpenAIClient, tools: list[
     console.print(Panel(shown, title="client.render_prompt(messages, tools)"))
     console.print(f"Its tokens, counted with the model's tokenizer: {client.count_tokens(prompt)}; "
                   f"usage.prompt_tokens from the server: {usage_prompt_tokens}.")
+    fact("prompt_tokens", usage_prompt_tokens)
+    fact("schema_chars", tail_start - head_end)
     if prompt.endswith("<think>\n"):
         console.print("The prompt ends inside <think>: the model's first token is already reasoning, so its "
                       "output has a </think> and no <think> (lesson 05).")

@@ -121,7 +121,8 @@ def step_3_drift(console: Console, tools: list[dict]) -> None:
     console.rule("3. Drift from real Qwen models: mlx_lm.server (replayed) and agentkit")
     table = Table(show_lines=True)
     for column in ("output", "mlx_lm.server", "agentkit"):
-        table.add_column(column)
+        # Fold, never cut: the tail of a drifted output is the drift.
+        table.add_column(column, overflow="fold")
     dropped = 0
     for name, text, finish in DRIFT:
         server = server_reading(text, "xml", tools, prompt_opened_think=True, finish_reason=finish)

@@ -29,6 +29,8 @@ from agentkit.serving.chat_template import load_chat_template, render_chat
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 TASKS = ["What's the weather in Paris?", "What's the weather in Paris and Tokyo?", "What is 17 * 23?",
          "Convert 10 km to miles", "Hello"]
 RUNS = 3  # per task and setting; the table shows the median time
@@ -67,40 +69,42 @@ def step_2_split(console: Console, client: OpenAIClient, tools: list[dict]) -> N
 
 def step_1_prompt_tails(console: Console) -> None:
     console.rule("1. What the templates write at the end of the prompt")
-    table = Table()
-    for column in ("template", "request", "the prompt ends with"):
-        table.add_column(column)
     settings = [("enable_thinking=True (the default)", "Hello", {"enable_thinking": True}),
                 ("enable_thinking=False", "Hello", {"enable_thinking": False}),
                 ("soft switch in the message", "Hello /no_think", {"enable_thinking": True})]
+    # One tail under its heading, not a table: the tails are the point, and a table
+    # column narrow enough for 80 columns would cut them off. Line by line, so a
+    # wrap falls between two lines of the prompt, never inside a tag.
     for name in ("qwen3.6", "hermes"):
         template = load_chat_template(name)
         for label, text, kwargs in settings:
             prompt = render_chat(template, [{"role": "user", "content": text}], **kwargs)
             tail = prompt[prompt.rindex("<|im_start|>user"):]
-            table.add_row(name, label, Text(repr(tail)))
-    console.print(table)
+            console.print(f"{name}, {label}:", style="bold", markup=False, highlight=False)
+            console.print(Text("    " + " + ".join(repr(line) for line in tail.splitlines(keepends=True)),
+                               overflow="fold"))
     console.print("The soft switch is only text in the user message: neither template does anything with it. "
                   "Whether it works is up to what the model learned.")
 
 
 def step_3_soft_switches(console: Console, client: OpenAIClient, tools: list[dict]) -> None:
     console.rule("3. Does this model obey /no_think?")
-    for text in (TASKS[0], TASKS[0] + " /no_think"):
+    for switch, text in (("plain", TASKS[0]), ("no_think", TASKS[0] + " /no_think")):
         turn = client.complete([{"role": "user", "content": text}], tools, max_tokens=200)
         reasoning_tokens = client.count_tokens(turn.reasoning or "")
         console.print(f"{text!r}: {reasoning_tokens} reasoning tokens, {turn.usage.completion_tokens} in all",
                       markup=False)
+        fact(f"reasoning_tokens_{switch}", reasoning_tokens)
 
 
 def step_4_what_thinking_costs(console: Console, client: OpenAIClient, tools: list[dict]) -> None:
     console.rule("4. What thinking costs: the same tasks, thinking on and off")
     table = Table(title=f"median of {RUNS} runs, streamed, prompt cached", title_justify="left")
-    for column in ("task", "tokens without", "tokens with thinking", "of them reasoning", "ms without",
-                   "ms with thinking", "time x"):
-        table.add_column(column, justify="right")
+    # Short headings: seven columns must fit 80 characters with the task beside them.
+    for column in ("task", "tokens off", "tokens on", "of them reasoning", "ms off", "ms on", "time x"):
+        table.add_column(column, justify="left" if column == "task" else "right")
     totals = {False: [0, 0.0], True: [0, 0.0]}
-    for task in TASKS:
+    for number, task in enumerate(TASKS, start=1):
         messages = [{"role": "user", "content": task}]
         turns = {False: [], True: []}
         # Alternate the settings run by run, so a slow moment of the machine hits both.
@@ -116,9 +120,18 @@ def step_4_what_thinking_costs(console: Console, client: OpenAIClient, tools: li
         (tokens_off, time_off, _), (tokens_on, time_on, reasoning) = results[False], results[True]
         table.add_row(task, str(tokens_off), str(tokens_on), str(reasoning), f"{time_off * 1000:.0f}",
                       f"{time_on * 1000:.0f}", f"{time_on / time_off:.2f}")
+        fact(f"task{number}_tokens_off", tokens_off)
+        fact(f"task{number}_tokens_on", tokens_on)
+        fact(f"task{number}_reasoning", reasoning)
     table.add_row("all tasks", str(totals[False][0]), str(totals[True][0]), "", f"{totals[False][1] * 1000:.0f}",
                   f"{totals[True][1] * 1000:.0f}", f"{totals[True][1] / totals[False][1]:.2f}", style="bold")
     console.print(table)
+    fact("all_tokens_off", totals[False][0])
+    fact("all_tokens_on", totals[True][0])
+    fact("tokens_x", f"{totals[True][0] / totals[False][0]:.2f}")
+    fact("all_ms_off", f"{totals[False][1] * 1000:.0f}", timing=True)
+    fact("all_ms_on", f"{totals[True][1] * 1000:.0f}", timing=True)
+    fact("time_x", f"{totals[True][1] / totals[False][1]:.2f}", timing=True)
     console.print(f"tokens with thinking / without: {totals[True][0] / totals[False][0]:.2f}; decode time grows "
                   "with the tokens, one step per token. A real Qwen3.6 thinks for hundreds of tokens where "
                   "the toy thinks for a dozen.")

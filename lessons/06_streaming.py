@@ -35,6 +35,8 @@ from agentkit.parsing import (
 )
 from agentkit.tools import example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 QUESTION = [{"role": "user", "content": "What's the weather in Paris?"}]
 HAND_MADE = ["Let me look", " that up.\n<tool_", "call>\n<function=get_weather>\n<parameter=city>\nParis\n",
              "</parameter>\n</function>\n</tool_call>"]
@@ -86,7 +88,8 @@ def step_1_hold_back(console: Console) -> None:
     parser = StreamParser()
     table = Table()
     for column in ("chunk", "StreamParser emits", "a naive streamer shows"):
-        table.add_column(column)
+        # Fold, never cut: the end of a chunk is where the tag is.
+        table.add_column(column, overflow="fold")
     naive = naive_stream(HAND_MADE, opened=False)
     for chunk, shown in zip(HAND_MADE, naive):
         table.add_row(Text(repr(chunk)), Text(describe(parser.feed(chunk))),
@@ -126,10 +129,12 @@ def step_2_token_by_token(console: Console, chunks: list[str], opened: bool) -> 
 
 
 def step_3_three_characters(console: Console, text: str, opened: bool) -> None:
-    console.rule("3. The same text in 3-character chunks (a proxy, a byte stream, another server)")
+    console.rule("3. The same text in 3-character chunks")
+    console.print("(as a proxy, a byte stream or another server may cut it)")
     chunks = [text[i:i + 3] for i in range(0, len(text), 3)]
     leaked = leaks(naive_stream(chunks, opened))
     console.print(f"naive streamer leaked {len(leaked)} pieces of markup: {leaked[:12]}...", markup=False)
+    fact("leaked_pieces", len(leaked))
     parser = StreamParser(prompt_opened_think=opened)
     events = [event for chunk in chunks for event in parser.feed(chunk)] + parser.close()
     reasoning = "".join(e.text for e in events if isinstance(e, ReasoningDelta))

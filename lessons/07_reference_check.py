@@ -55,7 +55,8 @@ def step_1_the_reference_is_faithful(console: Console, client: OpenAIClient, sdk
     dialect = client.local.dialect
     table = Table()
     for column in ("prompt", "real server", "replay of its parsing", "same", "agentkit agrees on the calls"):
-        table.add_column(column)
+        # Fold, never cut: the calls are what the columns compare.
+        table.add_column(column, overflow="fold")
     faithful = 0
     for text in PROMPTS:
         messages = [{"role": "user", "content": text}]
@@ -169,7 +170,7 @@ def step_3_disagreements(console: Console) -> None:
     console.rule("3. Malformed input: where they disagree, and who is right")
     table = Table(show_lines=True)
     for column in ("output", "mlx_lm.server (replayed)", "agentkit", "right, and why"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")
     for name, dialect, text, opened, finish, verdict in DISAGREEMENTS:
         tools = WEATHER if dialect == "xml" else None
         reading = server_reading(text, dialect, tools, prompt_opened_think=opened, finish_reason=finish)
@@ -188,7 +189,8 @@ def step_3_disagreements(console: Console) -> None:
 
 
 def step_4_scoreboard(console: Console) -> None:
-    console.rule("4. The exercise tables as a scoreboard (calls only: mlx-lm reports no issues at all)")
+    console.rule("4. The exercise tables as a scoreboard")
+    console.print("(calls only: mlx-lm reports no issues at all)")
     table = Table()
     for column in ("cases", "mlx_lm.server (replayed)", "agentkit", "your parser"):
         table.add_column(column, justify="right")

@@ -24,6 +24,8 @@ from agentkit.client import History, OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 
 def step_1_tools_in_the_prompt(console: Console, client: OpenAIClient, tools: list[dict]) -> None:
     console.rule("1. Tools are JSON schemas, written into the system prompt")
@@ -34,6 +36,7 @@ def step_1_tools_in_the_prompt(console: Console, client: OpenAIClient, tools: li
     console.print(Panel(prompt[start: start + 700] + "\n...", title="the prompt, after the <tools> list"))
     console.print(f"{len(tools)} tools make the prompt {client.count_tokens(prompt)} tokens long "
                   f"({len(prompt)} characters), before the user has said much.")
+    fact("tools_prompt_tokens", client.count_tokens(prompt))
 
 
 def step_2_one_call_and_its_result(console: Console, sdk, model: str, toolbox: ToolBox) -> None:

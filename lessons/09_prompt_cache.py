@@ -25,6 +25,8 @@ from agentkit.client import History, OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import ToolBox, example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 HISTORIES = {
     "kit": {"echo_reasoning": True, "preserve_thinking": True},
     "naive": {"echo_reasoning": False, "preserve_thinking": True},
@@ -72,6 +74,12 @@ def step_2_ten_turns_three_histories(console: Console, args: argparse.Namespace,
         summary.add_row(name, f"{'yes' if met else 'no'} ({within}/{checked})",
                         str(sum(c.uncached_tokens for c in costs)),
                         f"{1000 * sum(later) / len(later):.0f}" if later else "-")
+        key = name.replace("-", "_")
+        fact(f"{key}_within", within)
+        fact(f"{key}_checked", checked)
+        fact(f"{key}_prefilled", sum(c.uncached_tokens for c in costs))
+        if later:
+            fact(f"{key}_ttft_ms", f"{1000 * sum(later) / len(later):.0f}", timing=True)
     console.print(summary)
 
 

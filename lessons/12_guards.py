@@ -70,7 +70,8 @@ def step_1_a_model_that_loops(console: Console, toolbox: ToolBox) -> None:
 
 
 def step_2_broken_calls(console: Console, toolbox: ToolBox) -> None:
-    console.rule("2. A malformed call gets the parser's message back, a bounded number of times")
+    console.rule("2. A malformed call gets the parser's message back")
+    console.print("(a bounded number of times)")
     tools = toolbox.schemas()
     fixed = ScriptedClient([raw_turn(BROKEN, tools), call_turn(PARIS), text_turn("It is 12 °C in Paris.")])
     run(console, "A call cut off mid-JSON, then written again:", fixed, toolbox, AgentConfig(parser="raw"))

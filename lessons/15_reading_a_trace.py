@@ -120,16 +120,23 @@ def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Lesson 15: reading a trace")
     add_endpoint_arguments(parser)
-    parser.add_argument("--trace", type=Path, default=TRACES / "react_weather_kelvin.jsonl",
-                        help="trace for steps 1-4 (default: %(default)s)")
+    parser.add_argument("--trace", type=Path, default=None,
+                        help="your trace for steps 1-4 (default: the recorded ReAct run for steps 1-3 and the "
+                             "recorded Plan-and-Execute run, which has more requests, for step 4)")
     parser.add_argument("--offline", action="store_true", help="skip step 6, which runs the model")
     args = parser.parse_args()
     console = Console()
-    trace = step_1_the_file(console, args.trace)
-    step_2_rendered(console, args.trace)
-    step_3_where_values_came_from(console, [args.trace, TRACES / "toy_failure_react_tags.jsonl",
+    if args.trace is not None and not args.trace.is_file():
+        console.print(f"no trace at {args.trace}: give the .jsonl file an `agentkit run ... --trace FILE` wrote",
+                      markup=False)
+        return 2
+    first = args.trace or TRACES / "react_weather_kelvin.jsonl"
+    trace = step_1_the_file(console, first)
+    step_2_rendered(console, first)
+    step_3_where_values_came_from(console, [first, TRACES / "toy_failure_react_tags.jsonl",
                                             TRACES / "toy_failure_plan_difference.jsonl"])
-    step_4_time_and_tokens(console, read_trace(TRACES / "plan_temperatures.jsonl"))
+    # Your trace when you give one; otherwise the recorded plan run, whose many requests show more.
+    step_4_time_and_tokens(console, trace if args.trace else read_trace(TRACES / "plan_temperatures.jsonl"))
     step_5_replay(console, read_trace(TRACES / "react_weather_kelvin.jsonl"))
     if not args.offline:
         step_6_is_the_recording_current(console, args, read_trace(TRACES / "react_weather_kelvin.jsonl"))

@@ -30,6 +30,8 @@ from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
 from agentkit.serving.endpoint import open_endpoint
 from agentkit.trace import read_trace
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 # A single call, parallel calls, a chain on a name the toy models mangle, and a Reflection task.
 TASKS = ["weather-single", "weather-parallel", "notes", "reflect-multiply"]
 REPEATS = 2
@@ -81,6 +83,14 @@ def step_3_what_it_cost(console: Console, summary: CompareSummary) -> None:
                       f"{m.requests} requests, {m.completion_tokens} tokens generated, "
                       f"{summary.passed[label]}/{m.runs} runs right, decisions changed between repeats in "
                       f"{changed} of {len(summary.tasks)} tasks", markup=False)
+        key = label.replace("-", "_")
+        fact(f"{key}_requests", m.requests)
+        fact(f"{key}_right", summary.passed[label])
+        fact(f"{key}_runs", m.runs)
+        fact(f"{key}_changed", changed)
+        fact(f"{key}_cached_percent", f"{(m.cached_ratio or 0) * 100:.0f}")
+        fact(f"{key}_ttft_p50_ms", f"{m.ttft_p50_ms or 0:.0f}", timing=True)
+        fact(f"{key}_decode_tps", f"{m.decode_tps or 0:.0f}", timing=True)
 
 
 def main() -> int:
@@ -99,7 +109,9 @@ def main() -> int:
     step_3_what_it_cost(console, summary)
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.html").write_text(render_html(summary), encoding="utf-8")
-    console.print(f"traces and report.html: {out}", markup=False, soft_wrap=True)
+    # The path on a line of its own, never wrapped, so it can be copied whole.
+    console.print("traces and report.html:")
+    console.print(str(out), markup=False, highlight=False, soft_wrap=True)
     return 0
 
 

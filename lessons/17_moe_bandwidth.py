@@ -28,10 +28,13 @@ from agentkit.serving.models import resolve_model
 from agentkit.sizing.estimate import GB, fit
 from agentkit.sizing.parameters import safetensors_header
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 TOYS = ("toy-dense", "toy-moe")
 CONFIGS = Path(__file__).resolve().parent.parent / "fixtures" / "configs"
 REAL = {"Qwen3.6-27B": CONFIGS / "qwen3.6-27b", "Qwen3.6-35B-A3B": CONFIGS / "qwen3.6-35b-a3b"}
-# Reported decode speeds, 4-bit-class quantizations (shared/notes: mlx_lm_server.md, "Published speeds").
+# Reported decode speeds, 4-bit-class quantizations, from "Local AI Infrastructure Notes (10/15) — Mac Mini M4
+# Local LLM Benchmark: MoE vs Dense" (the references in lessons/README.md).
 REPORTED = {("Qwen3.6-27B", "M4"): "4.5 (Ollama, Qwen3.5 27B)",
             ("Qwen3.6-35B-A3B", "M4"): "17.2 (Ollama), ~35 (MLX)"}
 
@@ -71,6 +74,11 @@ def step_1_where_the_parameters_are(console: Console) -> None:
     dense = fit("toy-dense").params
     table.add_row("total", f"{dense.total:,}", f"{moe.total:,}", f"{moe.active:,}", style="bold")
     console.print(table)
+    fact("toy_dense_params", f"{dense.total:,}")
+    fact("toy_moe_params", f"{moe.total:,}")
+    fact("toy_moe_active", f"{moe.active:,}")
+    fact("toy_size_x", f"{moe.total / dense.total:.2f}")
+    fact("toy_active_x", f"{moe.active / dense.active:.2f}")
     console.print(f"toy-moe has {moe.total / dense.total:.2f}x the parameters of toy-dense, but its router picks "
                   f"{moe.experts_per_token} of {moe.num_experts} experts per token: "
                   f"{moe.active / dense.active:.2f}x the parameters per token.")
@@ -78,24 +86,43 @@ def step_1_where_the_parameters_are(console: Console) -> None:
 
 def step_2_the_real_pair(console: Console, bits: float, chips: tuple[str, ...]) -> None:
     console.rule(f"2. The same arithmetic on Qwen3.6 (configs only, {bits:g}-bit weights)")
+    # One column per model, one row per quantity: eleven quantities side by side do not fit 80 columns.
     table = Table(title=f"fit at {bits:g} bits (+0.5 bit of MLX group scales), 32K context", title_justify="left")
-    for column in ("model", "parameters", "active", "weights", "read per token", "KV at 32K",
-                   "fits 32 GB Mac", "longest context there", *[f"ceiling {chip}" for chip in chips],
-                   "reported on M4"):
-        table.add_column(column, justify="left" if column == "model" else "right")
-    for name, config in REAL.items():
-        reports = [fit(config, bits=bits, context=32768, memory_gib=32, chip=chip) for chip in chips]
-        first = reports[0]
-        table.add_row(name, f"{first.params.total / 1e9:.1f} B", f"{first.params.active / 1e9:.2f} B",
-                      f"{first.weights_bytes / GB:.1f} GB", f"{first.bytes_per_token(0) / GB:.2f} GB",
-                      f"{first.kv_bytes / GB:.2f} GB", "yes" if first.fits else "no", f"{longest_context(first):,}",
-                      *[f"{r.ceiling(0):.0f} tok/s" for r in reports], REPORTED.get((name, "M4"), "-"))
+    table.add_column("")
+    for name in REAL:
+        table.add_column(name, justify="right")
+    reports = {name: [fit(config, bits=bits, context=32768, memory_gib=32, chip=chip) for chip in chips]
+               for name, config in REAL.items()}
+    first = {name: by_chip[0] for name, by_chip in reports.items()}
+    rows = [("parameters", "params_b", lambda r: f"{r.params.total / 1e9:.2f}", " B"),
+            ("active per token", "active_b", lambda r: f"{r.params.active / 1e9:.2f}", " B"),
+            ("weights", "weights_gb", lambda r: f"{r.weights_bytes / GB:.2f}", " GB"),
+            ("read per token", "read_gb", lambda r: f"{r.bytes_per_token(0) / GB:.2f}", " GB"),
+            ("KV cache at 32K", "kv_gb", lambda r: f"{r.kv_bytes / GB:.2f}", " GB"),
+            ("longest context, 32 GB", "longest", lambda r: f"{longest_context(r):,}", "")]
+    for label, key, value, unit in rows:
+        table.add_row(label, *(value(first[name]) + unit for name in REAL))
+    table.add_row("fits a 32 GB Mac", *("yes" if first[name].fits else "no" for name in REAL))
+    for index, chip in enumerate(chips):
+        table.add_row(f"ceiling {chip}", *(f"{reports[name][index].ceiling(0):.1f} tok/s" for name in REAL))
+    table.add_row("reported on M4, tok/s", *(REPORTED.get((name, "M4"), "-") for name in REAL))
     console.print(table)
+    for name in REAL:
+        for _, key, value, _ in rows:
+            fact(f"{key}_{_key(name)}", value(first[name]))
+        for index, chip in enumerate(chips):
+            fact(f"ceiling_{_key(chip)}_{_key(name)}", f"{reports[name][index].ceiling(0):.1f}")
     dense, moe = (fit(config, bits=bits) for config in REAL.values())
+    fact("read_x", f"{dense.bytes_per_token(0) / moe.bytes_per_token(0):.1f}")
     console.print(f"Per token the MoE reads {dense.bytes_per_token(0) / moe.bytes_per_token(0):.1f}x fewer bytes "
                   "than the dense model, so its ceiling is that much higher. Reported speeds reach ~55-70% of "
                   "the dense ceiling and ~25-50% of the MoE's: routing, many small expert matmuls and the "
                   "fixed work per token cost time that bandwidth alone does not explain.")
+
+
+def _key(name: str) -> str:
+    """A fact name from a model or chip name: Qwen3.6-35B-A3B -> 35b_a3b, M4 Max -> m4_max."""
+    return name.removeprefix("Qwen3.6-").lower().replace("-", "_").replace(" ", "_")
 
 
 def longest_context(report) -> int:
@@ -116,6 +143,7 @@ def step_3_this_machines_bandwidth(console: Console) -> float:
     bandwidth = 2 * data.nbytes / best / GB
     console.print(f"copying {data.nbytes / 2**20:.0f} MiB takes {best * 1000:.0f} ms: about {bandwidth:.1f} GB/s "
                   "(one core; Apple's figures are for the whole chip)")
+    fact("bandwidth_gbps", f"{bandwidth:.1f}", timing=True)
     return bandwidth
 
 
@@ -134,8 +162,12 @@ def step_4_the_toy_pair_against_the_ceiling(console: Console, args: argparse.Nam
         table.add_row(toy, f"{report.bytes_per_token(0) / 1e6:.1f} MB", f"{report.ceiling(0):.0f}",
                       f"{measured:.0f}", f"{measured / report.ceiling(0):.0%}")
         reads[toy] = (1000 / report.ceiling(0), 1000 / measured)
+        fact(f"{_key(toy)}_read_mb", f"{report.bytes_per_token(0) / 1e6:.1f}")
+        fact(f"{_key(toy)}_tps", f"{measured:.0f}", timing=True)
     console.print(table)
     (dense_read, dense_token), (moe_read, moe_token) = reads.values()
+    fact("toy_predicted_x", f"{dense_read / moe_read:.2f}")
+    fact("toy_measured_x", f"{dense_token / moe_token:.2f}", timing=True)
     console.print(f"Reading the weights is {dense_read:.1f} of {dense_token:.1f} ms per token for toy-dense "
                   f"({dense_read / dense_token:.0%}) and {moe_read:.1f} of {moe_token:.1f} ms for toy-moe "
                   f"({moe_read / moe_token:.0%}). toy-moe decodes {dense_token / moe_token:.2f}x as fast as "

@@ -28,6 +28,8 @@ from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
 from agentkit.tools import example_tools
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 
 def step_1_speed(console: Console, client: OpenAIClient, label: str, server_start: float | None) -> None:
     console.rule("1. Speed: one prompt, cold then warm (agentkit bench speed)")
@@ -40,6 +42,14 @@ def step_1_speed(console: Console, client: OpenAIClient, label: str, server_star
                   f"{warm[0].prompt_tokens - warm[0].cached_tokens}. "
                   f"Decode ({rate(result.warm_decode_tps)} tok/s) does not depend on the cache: it is the speed "
                   "of reading the weights once per token.")
+    fact("speed_prompt_tokens", cold.prompt_tokens)
+    fact("cold_prefilled", cold.prompt_tokens - cold.cached_tokens)
+    fact("warm_prefilled", warm[0].prompt_tokens - warm[0].cached_tokens)
+    if server_start is not None:
+        fact("server_start_s", f"{server_start:.1f}", timing=True)
+    fact("ttft_cold_ms", ms(cold.ttft), timing=True)
+    fact("ttft_warm_ms", ms(result.warm_ttft), timing=True)
+    fact("decode_warm_tps", rate(result.warm_decode_tps), timing=True)
 
 
 def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None:
@@ -54,6 +64,13 @@ def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None
                   f"{ms(last.timings.ttft)} ms in round {last.turn}. With a history that breaks the cached "
                   "prefix (`--history naive` or `no-preserve`, lesson 09), rounds prefill more than what is "
                   "new; on a real model, with long reasoning and tool results, TTFT then climbs round after round.")
+    for cost in result.rounds:
+        if cost.turn in (1, 2, 5, 10):
+            fact(f"round{cost.turn}_prompt", cost.prompt_tokens)
+            fact(f"round{cost.turn}_cached", cost.cached_tokens)
+            fact(f"round{cost.turn}_prefilled", cost.uncached_tokens)
+            fact(f"round{cost.turn}_ttft_ms", ms(cost.timings.ttft), timing=True)
+    fact("cached_percent", f"{result.cached_share:.0%}".rstrip("%"))
 
 
 def step_3_thinking(console: Console, client: OpenAIClient, label: str) -> None:
@@ -69,6 +86,12 @@ def step_3_thinking(console: Console, client: OpenAIClient, label: str) -> None:
                   "tokens). TTFT hides this: reasoning streams, so the first token comes early either way. The "
                   "toy reasons for one sentence; a real Qwen3.6 can reason for thousands of tokens, which is how "
                   "'Say OK' took 80 s on a Mac.")
+    for case in ("trivial", "hard"):
+        for thinking, setting in ((False, "off"), (True, "on")):
+            run = result.of(case, thinking)[0]
+            fact(f"{case}_{setting}_tokens", run.completion_tokens)
+            fact(f"{case}_{setting}_reasoning", run.reasoning_tokens)
+            fact(f"{case}_{setting}_answer_ms", ms(run.time_to_answer), timing=True)
 
 
 def step_4_concurrency(console: Console, client: OpenAIClient, label: str) -> None:
@@ -83,6 +106,10 @@ def step_4_concurrency(console: Console, client: OpenAIClient, label: str) -> No
                   "CPU cores, compute and not memory is the limit already at one stream, and an extra stream "
                   f"mostly waits: TTFT p95 {ms(eight.ttft_p95)} ms at 8. Same bench, different machine, different "
                   "bottleneck.")
+    for level in result.levels:
+        fact(f"together{level.concurrency}_tps", rate(level.aggregate_tps), timing=True)
+        fact(f"together{level.concurrency}_ttft_ms", ms(level.ttft_p50), timing=True)
+    fact("together_gain", f"{eight.aggregate_tps / one.aggregate_tps:.1f}", timing=True)
 
 
 def main() -> int:

@@ -40,6 +40,23 @@ def render(table) -> str:
 # -- pure parts -----------------------------------------------------------------
 
 
+def test_a_bench_table_turns_on_its_side_where_it_does_not_fit():
+    from agentkit.bench.tables import new_table
+
+    table = new_table("speed: toy", ("request", "prompt", "cached", "generated", "TTFT ms", "decode tok/s",
+                                     "prefill tok/s", "ITL p50 ms", "ITL p95 ms", "total ms"))
+    for name in ("1 (cold)", "2", "3", "4"):
+        table.add_row(name, "141", "1", "128", "531", "88", "260", "11", "14", "1990")
+    wide = render(table)
+    assert "decode tok/s" in wide and "…" not in wide
+    console = Console(width=80, record=True)
+    console.print(table)
+    narrow = console.export_text()
+    # At 80 columns every heading and number reads in full: one column per request instead.
+    assert "…" not in narrow and max(len(line) for line in narrow.splitlines()) <= 80
+    assert "decode tok/s" in narrow and "1 (cold)" in narrow and "1990" in narrow
+
+
 def test_request_timing_from_a_turn():
     turn = Turn(content="x", finish_reason="length", usage=Usage(prompt_tokens=100, completion_tokens=11,
                                                                    cached_tokens=90),

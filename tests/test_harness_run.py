@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from rich.console import Console
 
 from agentkit.agents.config import AgentConfig
@@ -90,6 +91,21 @@ def test_terminal_report_shows_divergence_and_outcomes(summary):
     # The verdict's finding sits under the outcome, and the decision is marked where it was made.
     assert 'ungrounded argument city="If"' in text and "[ungrounded: city]" in text
     assert "TTFT p50 / p95 ms" in text
+
+
+def test_terminal_report_fits_80_columns_without_cutting_a_cell(summary):
+    # Where `agentkit compare` is usually read: a terminal of 80 columns.
+    console = Console(record=True, width=80)
+    print_report(summary, console)
+    text = console.export_text()
+    too_wide = [line for line in text.splitlines() if cell_len(line) > 80]
+    assert too_wide == [], "lines wider than 80 columns:\n" + "\n".join(too_wide)
+    assert "…" not in text, f"a cell was cut off:\n{text}"
+    # Folding may break a line anywhere; what the report says must still be there.
+    flat = " ".join(text.split())
+    assert "step 1: get_weather city 'Lisbon' vs 'If'" in flat
+    assert "dense: 2/2 right; moe: 1/2 right" in flat and "Decisions differ on: weather" in flat
+    assert "get_weather(city='Lisbon')" in flat and "get_weather(city='If')" in flat
 
 
 def test_html_report_is_self_contained_with_charts(summary):

@@ -152,3 +152,17 @@ def test_show_trace_warns_about_a_trace_without_run_end(tmp_path):
     out = console.file.getvalue()
     assert len(trace.events) == 4
     assert "no run_end" in out and "summary" in out
+
+
+def test_live_view_folds_a_streamed_line_at_the_console_width():
+    # Deltas are printed one by one, so rich cannot wrap them: the view folds them itself.
+    from agentkit.parsing import ContentDelta
+
+    console = Console(file=io.StringIO(), width=20, color_system=None)
+    view = TraceView(console, live=True)
+    for piece in ['{"steps": ["Get the ', 'weather in Paris.", ', '"Add the two."]}', "\nnext line"]:
+        view.delta(ContentDelta(piece))
+    view.event(FinalAnswer(answer="done"))
+    lines = console.file.getvalue().splitlines()
+    assert lines[:4] == ['{"steps": ["Get the ', 'weather in Paris.", ', '"Add the two."]}', "next line"]
+    assert max(len(line) for line in lines) <= 20

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 
 from agentkit.trace.timing import percentile
@@ -34,9 +35,37 @@ def p95(values: Iterable[float | None]) -> float | None:
     return percentile([v for v in values if v is not None], 95)
 
 
+class TurningTable(Table):
+    """A bench table that turns on its side where it does not fit: one column per row, one row per column.
+
+    Ten numbers per request fit a wide terminal; at 80 columns they would be cut
+    to "deco…" and "pref…". Turned, four requests are four columns and every
+    heading reads in full.
+    """
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        # Turn only where it helps: the table does not fit unwrapped, and it has fewer rows than columns.
+        fits = self.__rich_measure__(console, options).maximum <= options.max_width
+        if fits or self.row_count == 0 or self.row_count + 1 >= len(self.columns):
+            yield from super().__rich_console__(console, options)
+            return
+        yield self.turned()
+
+    def turned(self) -> Table:
+        """The same cells, rows and columns swapped: the first column's cells become the headings."""
+        first, *others = self.columns
+        table = Table(title=self.title, title_justify="left", caption=self.caption, caption_justify="left")
+        table.add_column(first.header, justify="left")
+        for heading in first.cells:
+            table.add_column(heading, justify="right")
+        for column in others:
+            table.add_row(column.header, *column.cells)
+        return table
+
+
 def new_table(title: str, columns: Iterable[str], caption: str | None = None) -> Table:
-    """A left-titled table with right-aligned columns after the first."""
-    table = Table(title=title, title_justify="left", caption=caption, caption_justify="left")
+    """A left-titled table with right-aligned columns after the first, turned on its side when too wide."""
+    table = TurningTable(title=title, title_justify="left", caption=caption, caption_justify="left")
     for i, column in enumerate(columns):
         table.add_column(column, justify="left" if i == 0 else "right")
     return table

@@ -3,7 +3,9 @@
 Three tables, read in this order: where the two models decided differently
 (first divergence per task and the argument that changed, with the problems
 the run verdict found under each outcome), how each task
-ended and what it cost, and the whole-suite numbers per model. `print_trace_diff`
+ended and what it cost, and the whole-suite numbers per model. In a terminal
+narrower than WIDE the first two turn vertical (one small table per task, one
+row per task and model), so that no cell is folded into slivers at 80 columns. `print_trace_diff`
 shows one pair of traces the same way for `agentkit trace diff A B`.
 """
 
@@ -22,12 +24,19 @@ from agentkit.harness.summary import CompareSummary
 OUTCOME_STYLE = {"success": "green", "answered": "green", "failure": "red", "guard hit": "yellow",
                  "error": "red", "unfinished": "red"}
 STATUS_MARK = {"same": "=", "args": "≠ args", "changed": "≠", "only_a": "A only", "only_b": "B only"}
+# Columns the side-by-side layout needs: six decision columns, or a task beside ten numbers.
+WIDE = 120
 
 
 def print_report(summary: CompareSummary, console: Console) -> None:
     a, b = summary.labels
-    console.print(decisions_table(summary))
-    console.print(latency_table(summary))
+    if console.width >= WIDE:
+        console.print(decisions_table(summary))
+    else:
+        console.print(f"Decisions on suite '{summary.setup.suite}' (first repeat)", style="italic", highlight=False)
+        for table in decisions_by_task(summary):
+            console.print(table)
+    console.print(latency_table(summary, narrow=console.width < WIDE))
     console.print(models_table(summary))
     setup = summary.setup
     console.print(f"suite '{setup.suite}', pattern {setup.pattern} (tasks may override), thinking "
@@ -53,7 +62,25 @@ def decisions_table(summary: CompareSummary) -> Table:
     return table
 
 
-def latency_table(summary: CompareSummary) -> Table:
+def decisions_by_task(summary: CompareSummary) -> list[Table]:
+    """The decisions table for a narrow terminal: per task, the two models' decisions side by side."""
+    a, b = summary.labels
+    tables = []
+    for row in summary.tasks:
+        d = row.diff
+        table = Table(title=Text(f"{row.task} ({row.pattern})", style="bold"), title_justify="left",
+                      caption=Text(f"first divergence: {describe_divergence(d)}"), caption_justify="left")
+        table.add_column(f"{a} decisions", overflow="fold")
+        table.add_column(f"{b} decisions", overflow="fold")
+        table.add_row(_side(d, "a"), _side(d, "b"))
+        table.add_row(_outcome(d.outcome_a), _outcome(d.outcome_b))
+        tables.append(table)
+    return tables
+
+
+def latency_table(summary: CompareSummary, narrow: bool = False) -> Table:
+    if narrow:
+        return _latency_rows_per_model(summary)
     table = Table(title="Latency per task (medians over repeats; TTFT is the median over the task's requests)")
     table.add_column("task")
     # "changed" counts repeats that decided differently: only meaningful with --repeats > 1.
@@ -69,6 +96,22 @@ def latency_table(summary: CompareSummary) -> Table:
             if summary.setup.repeats > 1:
                 cells.append(f"{row.changed[label]}/{summary.setup.repeats - 1}")
         table.add_row(*cells)
+    return table
+
+
+def _latency_rows_per_model(summary: CompareSummary) -> Table:
+    """The latency table for a narrow terminal: one row per task and model instead of one column per model."""
+    table = Table(title="Latency per task (medians over repeats; TTFT is the median over the task's requests)")
+    repeats = summary.setup.repeats
+    for name in ("task", "model", "TTFT ms", "tok/s", "steps", "wall s") + (("changed",) if repeats > 1 else ()):
+        table.add_column(name, justify="left" if name in ("task", "model") else "right", overflow="fold")
+    for row in summary.tasks:
+        for index, label in enumerate(summary.labels):
+            m = row.metrics[label]
+            cells = [row.task if index == 0 else "", label, _num(m.ttft_p50_ms), _num(m.decode_tps),
+                     _num(m.steps.median), _spread(m)]
+            table.add_row(*cells, *([f"{row.changed[label]}/{repeats - 1}"] if repeats > 1 else []),
+                          end_section=index == len(summary.labels) - 1)
     return table
 
 

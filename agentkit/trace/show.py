@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.panel import Panel
 from rich.table import Table
@@ -39,6 +40,7 @@ class TraceView:
         self.live = live
         self._streaming: str | None = None  # "reasoning" or "content" while a stream is being printed
         self.events: list[TraceEvent] = []  # the run so far: its verdict is printed at run_end
+        self._column = 0  # where the streamed line has got to
 
     def verdict(self) -> Verdict:
         """The verdict on the events seen so far (the whole run once run_end arrived)."""
@@ -107,13 +109,27 @@ class TraceView:
 
     def _stream(self, kind: str, text: str, style: str) -> None:
         if self._streaming not in (None, kind):
-            self.console.print()
+            self._new_line()
         self._streaming = kind
-        self.console.print(Text(text, style=style), end="")
+        # Each delta is printed on its own, so rich cannot wrap the line: fold it at the console's width here.
+        for line_number, line in enumerate(text.split("\n")):
+            if line_number:
+                self._new_line()
+            while line:
+                if self._column >= self.console.width:
+                    self._new_line()
+                piece = line[:self.console.width - self._column]
+                self.console.print(Text(piece, style=style), end="")
+                self._column += cell_len(piece)
+                line = line[len(piece):]
+
+    def _new_line(self) -> None:
+        self.console.print()
+        self._column = 0
 
     def _end_stream(self) -> None:
         if self._streaming is not None:
-            self.console.print()
+            self._new_line()
             self._streaming = None
 
 
@@ -150,7 +166,7 @@ def summary_table(trace: Trace) -> Table:
     """Where the time and the tokens went, per purpose of request."""
     table = Table(title="summary")
     for column in ("requests", "purpose", "prompt tok", "cached tok", "out tok", "model s", "agent+tools s"):
-        table.add_column(column, justify="right")
+        table.add_column(column, justify="right", overflow="fold")
     rows: dict[str, list[float]] = {}
     for call in trace.model_calls():
         usage = call.turn.usage
