@@ -177,7 +177,7 @@ def update(prefixes: list[str], timeout_s: float) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Check or rewrite the numbers the lesson texts quote.")
     parser.add_argument("--update", action="store_true", help="run the lessons and rewrite their quoted numbers")
-    parser.add_argument("lessons", nargs="*", help="only lessons whose file names start with these (05, 18_measuring)")
+    parser.add_argument("lessons", nargs="*", help="only lessons whose file names start with these (05, 21_measuring)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds one lesson may take (default: 600)")
     args = parser.parse_args()
     if not args.update:

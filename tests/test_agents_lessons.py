@@ -1,4 +1,4 @@
-"""Lesson checks that need no model: lesson 10 (tools) and lesson 15 offline (recorded traces, replay)."""
+"""Lesson checks that need no model: lesson 10 (tools) and lesson 16 offline (recorded traces, replay)."""
 
 import os
 import subprocess
@@ -27,8 +27,8 @@ def test_lesson_10_shows_schema_validation_failures_and_the_sandbox(tmp_path):
     assert list(tmp_path.glob("agentkit-*")) == []
 
 
-def test_lesson_15_offline_reads_renders_and_replays_the_recorded_traces(tmp_path):
-    done = run_lesson("lessons/15_reading_a_trace.py", "--offline", tmp=tmp_path)
+def test_lesson_16_offline_reads_renders_and_replays_the_recorded_traces(tmp_path):
+    done = run_lesson("lessons/16_reading_a_trace.py", "--offline", tmp=tmp_path)
     assert done.returncode == 0, done.stderr
     out = done.stdout
     assert "events: {'run_start': 1, 'model_call':" in out

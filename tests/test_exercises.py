@@ -146,7 +146,7 @@ def test_list_prints_one_exercise_per_line_name_first(exercises):
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert [line.split()[0] for line in lines] == list(CASE_COUNTS)
-    assert "lesson 05 (05_thinking.md)" in lines[2] and "lesson 16 (16_dense_vs_moe.md)" in lines[-1]
+    assert "lesson 05 (05_thinking.md)" in lines[2] and "lesson 18 (18_dense_vs_moe.md)" in lines[-1]
 
 
 def test_init_copies_the_stub_out_grades_the_copy_and_never_overwrites_it(exercises):

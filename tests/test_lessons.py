@@ -64,8 +64,8 @@ def test_lesson_runs_unattended(script: Path, tmp_path: Path):
     stale = facts.disagreements(text, facts.facts_of_run(done.stdout, wall_s))
     assert stale == [], (f"{script.with_suffix('.md').name} disagrees with this run (after the toy models change, "
                          f"run: python lessons/facts.py --update {script.stem[:2]}):\n" + "\n".join(stale))
-    # Scratch folders and server logs go when the lesson ends; lesson 16 keeps its report for the reader.
-    left = sorted(path.name for path in tmp_path.glob("agentkit-*") if not path.name.startswith("agentkit-lesson16-"))
+    # Scratch folders and server logs go when the lesson ends; lesson 18 keeps its report for the reader.
+    left = sorted(path.name for path in tmp_path.glob("agentkit-*") if not path.name.startswith("agentkit-lesson18-"))
     assert left == [], f"{script.name} left temporary files behind: {left}"
 
 

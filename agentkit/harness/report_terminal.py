@@ -139,7 +139,7 @@ def models_table(summary: CompareSummary) -> Table:
                                                    for label in summary.labels))
     ceilings = summary.setup.decode_ceiling_tps
     if ceilings:
-        # Decode is bound by memory bandwidth: how close each model gets to its bound (lesson 17).
+        # Decode is bound by memory bandwidth: how close each model gets to its bound (lesson 19).
         table.add_row(f"decode vs {summary.setup.chip} ceiling", *(
             f"{_num(summary.models[label].decode_tps)} / {_num(ceilings[label])} = "
             f"{(summary.models[label].decode_tps or 0) / ceilings[label]:.1%}" if label in ceilings else "-"

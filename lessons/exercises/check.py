@@ -73,12 +73,12 @@ EXERCISES = {
                       ("react",), grade_agents.REACT_CHECKS, grade_agents.react_solution),
     "guard": Exercise("repeat_guard.py", "12_guards", "the repeated-call guard: warn the model once, then stop "
                       "the run", ("RepeatedCallGuard",), grade_guard.GUARD_CHECKS, grade_guard.guard_solution),
-    "reflection": Exercise("reflection_loop.py", "13_reflection", "Reflection: critique the draft as JSON, "
+    "reflection": Exercise("reflection_loop.py", "14_reflection", "Reflection: critique the draft as JSON, "
                            "revise, stop on pass or the round limit", ("reflect",), grade_patterns.REFLECTION_CHECKS,
                            grade_patterns.reflection_solution),
-    "plan": Exercise("plan_execute.py", "14_plan_execute", "Plan-and-Execute: plan, run each step, replan, "
+    "plan": Exercise("plan_execute.py", "15_plan_execute", "Plan-and-Execute: plan, run each step, replan, "
                      "synthesize", ("plan_and_execute",), grade_patterns.PLAN_CHECKS, grade_patterns.plan_solution),
-    "diff": Exercise("decision_diff.py", "16_dense_vs_moe", "the decision diff: align two runs' tool calls and "
+    "diff": Exercise("decision_diff.py", "18_dense_vs_moe", "the decision diff: align two runs' tool calls and "
                      "answers", ("align",), grade_diff.DIFF_CHECKS, grade_diff.solution),
 }
 

@@ -1,8 +1,8 @@
-"""Lesson 15: reading a trace: what happened, where a wrong value came from, where the time went.
+"""Lesson 16: reading a trace: what happened, where a wrong value came from, where the time went.
 
-    python lessons/15_reading_a_trace.py               # the recorded traces, then one fresh run on toy-dense
-    python lessons/15_reading_a_trace.py --offline     # the recorded traces only
-    python lessons/15_reading_a_trace.py --trace runs/20260101-120000-react.jsonl
+    python lessons/16_reading_a_trace.py               # the recorded traces, then one fresh run on toy-dense
+    python lessons/16_reading_a_trace.py --offline     # the recorded traces only
+    python lessons/16_reading_a_trace.py --trace runs/20260101-120000-react.jsonl
 
 Six steps on traces recorded by `agentkit run` (fixtures/traces/): the raw
 lines, the rendering of `agentkit trace show`, tracking where each tool
@@ -118,7 +118,7 @@ def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, 
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 15: reading a trace")
+    parser = argparse.ArgumentParser(description="Lesson 16: reading a trace")
     add_endpoint_arguments(parser)
     parser.add_argument("--trace", type=Path, default=None,
                         help="your trace for steps 1-4 (default: the recorded ReAct run for steps 1-3 and the "

@@ -1,7 +1,7 @@
-"""Lesson 13: Reflection: draft, critique as JSON, revise, until the critique passes.
+"""Lesson 14: Reflection: draft, critique as JSON, revise, until the critique passes.
 
-    python lessons/13_reflection.py                    # toy-dense, started for you
-    python lessons/13_reflection.py --model toy-moe --thinking on
+    python lessons/14_reflection.py                    # toy-dense, started for you
+    python lessons/14_reflection.py --model toy-moe --thinking on
 
 Four steps: the whole pattern on one task, shown live; the critic alone, on a
 right and a wrong draft; how a JSON reply is read (and what happens when it
@@ -73,7 +73,7 @@ def step_4_what_it_costs(console: Console, client: Client, toolbox: ToolBox, con
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 13: Reflection")
+    parser = argparse.ArgumentParser(description="Lesson 14: Reflection")
     add_endpoint_arguments(parser)
     parser.add_argument("--thinking", choices=["on", "off"], default="off")
     args = parser.parse_args()

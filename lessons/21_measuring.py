@@ -1,8 +1,8 @@
-"""Lesson 18: measuring like the write-ups: the four benches, and how to read their tables.
+"""Lesson 21: measuring like the write-ups: the four benches, and how to read their tables.
 
-    python lessons/18_measuring.py                  # toy-dense, one server for all four benches
-    python lessons/18_measuring.py --model toy-moe
-    python lessons/18_measuring.py --url http://127.0.0.1:8080/v1   # your server, your model
+    python lessons/21_measuring.py                  # toy-dense, one server for all four benches
+    python lessons/21_measuring.py --model toy-moe
+    python lessons/21_measuring.py --url http://127.0.0.1:8080/v1   # your server, your model
 
 The same four measurements people made by hand on their Macs, each one call
 to `agentkit.bench` (and one command: `agentkit bench NAME`): speed cold and
@@ -113,7 +113,7 @@ def step_4_concurrency(console: Console, client: OpenAIClient, label: str) -> No
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 18: measuring like the write-ups")
+    parser = argparse.ArgumentParser(description="Lesson 21: measuring like the write-ups")
     add_endpoint_arguments(parser)
     args = parser.parse_args()
     console = Console()

@@ -1,7 +1,7 @@
-"""Lesson 16: Dense vs MoE: the same agent on two models, decisions diffed, latency measured.
+"""Lesson 18: Dense vs MoE: the same agent on two models, decisions diffed, latency measured.
 
-    python lessons/16_dense_vs_moe.py                       # toy-dense vs toy-moe, started one after the other
-    python lessons/16_dense_vs_moe.py --out runs/lesson16   # keep the traces and the HTML report
+    python lessons/18_dense_vs_moe.py                       # toy-dense vs toy-moe, started one after the other
+    python lessons/18_dense_vs_moe.py --out runs/lesson18   # keep the traces and the HTML report
 
 Three steps: run a slice of the default suite twice on each model (the
 harness behind `agentkit compare`) and print its report; read one task's
@@ -94,7 +94,7 @@ def step_3_what_it_cost(console: Console, summary: CompareSummary) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 16: dense vs MoE")
+    parser = argparse.ArgumentParser(description="Lesson 18: dense vs MoE")
     parser.add_argument("--dense", default="toy-dense")
     parser.add_argument("--moe", default="toy-moe")
     parser.add_argument("--dense-url", default=None, help="a running server for the dense model")
@@ -103,7 +103,7 @@ def main() -> int:
     args = parser.parse_args()
     console = Console()
     # Not removed at the end: the traces and report.html are for the reader to open, and the last line says where.
-    out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-lesson16-"))
+    out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-lesson18-"))
     summary = step_1_run_both(console, args, out)
     step_2_one_divergence(console, summary)
     step_3_what_it_cost(console, summary)

@@ -1,7 +1,7 @@
-"""Lesson 17: why MoE decodes faster: active parameters and memory bandwidth.
+"""Lesson 19: why MoE decodes faster: active parameters and memory bandwidth.
 
-    python lessons/17_moe_bandwidth.py                 # toy-dense and toy-moe, one server each
-    python lessons/17_moe_bandwidth.py --chip "M4 Pro" --bits 6
+    python lessons/19_moe_bandwidth.py                 # toy-dense and toy-moe, one server each
+    python lessons/19_moe_bandwidth.py --chip "M4 Pro" --bits 6
 
 Four steps: where the parameters of the toy pair are, and how many one token
 uses; the same arithmetic on the real Qwen3.6-27B and 35B-A3B configs, with
@@ -179,7 +179,7 @@ def step_4_the_toy_pair_against_the_ceiling(console: Console, args: argparse.Nam
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 17: why MoE decodes faster")
+    parser = argparse.ArgumentParser(description="Lesson 19: why MoE decodes faster")
     parser.add_argument("--url", default=None, help="a running server for step 4 (serves one model only)")
     parser.add_argument("--template", default=None, help="chat template to serve with")
     parser.add_argument("--api-key", default="not-needed", help="API key for --url servers that need one")

@@ -1,7 +1,7 @@
-"""Lesson 14: Plan-and-Execute: a plan as JSON, one ReAct run per step, replanning, a synthesis.
+"""Lesson 15: Plan-and-Execute: a plan as JSON, one ReAct run per step, replanning, a synthesis.
 
-    python lessons/14_plan_execute.py                  # toy-dense, started for you
-    python lessons/14_plan_execute.py --model toy-moe --thinking on
+    python lessons/15_plan_execute.py                  # toy-dense, started for you
+    python lessons/15_plan_execute.py --model toy-moe --thinking on
 
 Four steps: the whole pattern on a task that chains three tool calls, shown
 live; what each step's executor is told; replanning on and off; and the same
@@ -66,7 +66,7 @@ def step_4_against_react(console: Console, client: Client, toolbox: ToolBox, con
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description="Lesson 14: Plan-and-Execute")
+    parser = argparse.ArgumentParser(description="Lesson 15: Plan-and-Execute")
     add_endpoint_arguments(parser)
     parser.add_argument("--thinking", choices=["on", "off"], default="off")
     args = parser.parse_args()
