@@ -106,9 +106,14 @@ class ServerAnswer:
 def _decode_arguments(name: str, text: str) -> tuple[dict[str, Any], ParseIssue | None]:
     try:
         value = json.loads(text) if text.strip() else {}
-    except json.JSONDecodeError as error:
+    except (ValueError, RecursionError) as error:
+        # JSONDecodeError, and what json.loads raises past it: ValueError for a
+        # number of more than 4300 digits, RecursionError for deep nesting.
+        reason = (error.msg if isinstance(error, json.JSONDecodeError)
+                  else "a number has too many digits" if isinstance(error, ValueError)
+                  else "the objects and lists are nested too deeply")
         return {}, _issue("invalid_json", text,
-                          f"The arguments of the call to {name} are not valid JSON ({error.msg}), "
+                          f"The arguments of the call to {name} are not valid JSON ({reason}), "
                           "so the call was not run. Send the call again with a JSON object.")
     if not isinstance(value, dict):
         return {}, _issue("arguments_not_object", text,

@@ -174,11 +174,46 @@ def _python_literal(text: str) -> Any:
         return FAILED
 
 
+# Python's parser spends about 5 us per character on hostile input such as
+# "1+1+1+...", so literals longer than this are not parsed at all; JSON, which
+# has a linear decoder, has no such limit. Nesting needs no guard of its own:
+# the parser refuses more than 200 open brackets and deep operator chains end
+# in RecursionError, which every caller catches.
+MAX_LITERAL_CHARS = 64_000
+
+
+class LiteralRefused(ValueError):
+    """Text that may be a literal but is not parsed or not accepted; says why."""
+
+
 def python_literal(text: str) -> Any:
-    """`ast.literal_eval`, without the SyntaxWarnings it prints for odd input."""
-    with warnings.catch_warnings():
+    """A Python literal (`{'a': True}`) as JSON data, parsed safely: `ast.literal_eval`, never eval.
+
+    Raises `LiteralRefused` for text too long to parse safely and for values
+    JSON has no form for (`...`, which would otherwise reach the trace as an
+    `Ellipsis` that pydantic cannot serialize); ValueError, SyntaxError,
+    TypeError, MemoryError or RecursionError for text that is not a literal.
+    """
+    if len(text) > MAX_LITERAL_CHARS:
+        raise LiteralRefused(f"a Python literal longer than {MAX_LITERAL_CHARS} characters")
+    with warnings.catch_warnings():  # odd input makes the compiler print SyntaxWarnings
         warnings.simplefilter("ignore", SyntaxWarning)
-        return ast.literal_eval(text)
+        return _json_compatible(ast.literal_eval(text))
+
+
+def _json_compatible(value: Any) -> Any:
+    """String keys, lists for tuples and sets, text for bytes; `...` is refused."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _json_compatible(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_compatible(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, complex):
+        return str(value)
+    if value is Ellipsis:
+        raise LiteralRefused("'...' stands for a value; write the value itself")
+    return value
 
 
 def _int(text: str) -> Any:
