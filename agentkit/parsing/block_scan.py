@@ -10,13 +10,21 @@ each chunk is scanned once.
 A raw newline cannot occur in a JSON string; when one does, the quotes cannot
 be trusted (`"it"s"` opened a string the model never meant), and the scanner
 falls back to plain text rather than swallow the rest of the output.
+
+Outside JSON the scanner follows the XML structure in the same spirit: inside a
+`<parameter=...>` value, `</tool_call>` is text until the value ends by the
+rule in `xml_values`. If the output ends inside a value that never ended, the
+stream parser scans the block again with `structural` off (the first
+`</tool_call>` ends it), as before the rule existed.
 """
 
 from __future__ import annotations
 
 import re
 
+from agentkit.parsing.schema import tool_parameters
 from agentkit.parsing.tags import BLOCK_TAGS, MAYBE, tag_at
+from agentkit.parsing.xml_values import OPEN_TAG, PARAMETER_CLOSE, ValueEnd, hold_point, parameter_checker
 
 NON_SPACE = re.compile(r"\S")
 # The rest of a string's body: ends before its closing quote, a raw newline, a
@@ -29,7 +37,9 @@ JSON_RUN = re.compile(r'(?:[^"{}\[\]<]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*")*')
 class BlockScanner:
     """The lexical state of one block's JSON, carried across chunks."""
 
-    def __init__(self) -> None:
+    def __init__(self, tools: list[dict] | None = None) -> None:
+        self.tools = tools
+        self.structural = True  # follow XML values (off after a fallback, see above)
         self.reset()
 
     def reset(self) -> None:
@@ -38,6 +48,14 @@ class BlockScanner:
         self.depth = 0
         self.in_string = False
         self.escaped = False
+        self.properties: dict | None = None  # of the current <function=...>
+        self.assigned: set[str] = set()
+        self.value: ValueEnd | None = None  # inside a <parameter=...> value
+
+    @property
+    def in_value(self) -> bool:
+        """True while inside an XML value that has not ended yet."""
+        return self.value is not None
 
     def scan(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
         """Scan `text[i:]` for the tag that ends the block.
@@ -90,10 +108,31 @@ class BlockScanner:
         return n, None
 
     def _scan_plain(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
-        k = text.find("<", i)
-        while k != -1:
-            tag = tag_at(text, k, BLOCK_TAGS, final)
-            if tag is not None:
-                return k, (None if tag == MAYBE else tag)
-            k = text.find("<", k + 1)
-        return len(text), None
+        n = len(text)
+        while True:
+            if self.value is not None:
+                k, status = self.value.scan(text, i, final)
+                if status != "end":
+                    return k, None
+                self.value, i = None, k + len(PARAMETER_CLOSE)
+            k = text.find("<", i)
+            while k != -1:
+                tag = tag_at(text, k, BLOCK_TAGS, final)
+                if tag is not None:
+                    return k, (None if tag == MAYBE else tag)
+                if self.structural and (opened := OPEN_TAG.match(text, k)):
+                    self._open(opened.group(1), opened.group(2).strip())
+                    i = opened.end()
+                    break
+                if self.structural and not final and hold_point(text, k) == k:
+                    return k, None  # maybe the start of a tag that decides what follows
+                k = text.find("<", k + 1)
+            else:
+                return n, None
+
+    def _open(self, kind: str, name: str) -> None:
+        if kind == "function":
+            self.properties, self.assigned = tool_parameters(self.tools, name), set()
+        else:
+            self.assigned.add(name)
+            self.value = ValueEnd(parameter_checker(self.properties, self.assigned))

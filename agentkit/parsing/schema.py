@@ -11,7 +11,12 @@ whether "42" is a number or a string. The rules, in order:
   the string.
 - `string` keeps the text as is. `integer`, `number`, `boolean`, `null` parse
   the trimmed text (`3.0` is accepted as the integer 3; `True` as true).
-  `object` and `array` decode JSON, then fall back to a Python literal.
+  `object` and `array` decode JSON; failing that, a JSON string that holds
+  the JSON (`"{\\"a\\": 1}"`) or a Python literal (`{'a': 1}`, read by
+  `ast.literal_eval`, never eval, and only up to `MAX_LITERAL_CHARS`) is
+  decoded too, and the caller warns (`value_as_text`).
+- `null` in any case is JSON null for a parameter that cannot hold text
+  (integer, number, boolean, object, array); for a string it stays "null".
 - `enum` without a `type`: the text if it is a member, else its JSON decoding
   if that is a member.
 - Unions (`"type": ["integer", "null"]`, `anyOf`, `oneOf`): `null` first, then
@@ -41,6 +46,7 @@ TYPE_ALIASES = {
     "none": "null",
 }
 INTEGER_TEXT = re.compile(r"[+-]?\d+")
+NOT_TEXT = frozenset({"integer", "number", "boolean", "null", "object", "array"})
 JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "object", "array"})
 FAILED = object()
 
@@ -62,8 +68,12 @@ def tool_parameters(tools: list[dict] | None, name: str) -> dict[str, Any] | Non
     return None
 
 
-def convert_value(text: str, schema: Any) -> tuple[Any, str | None]:
-    """Return `(value, None)`, or `(text, expected)` when the text does not fit."""
+def convert_value(text: str, schema: Any, notes: list[str] | None = None) -> tuple[Any, str | None]:
+    """Return `(value, None)`, or `(text, expected)` when the text does not fit.
+
+    When an object or array was recovered from a JSON string or a Python
+    literal, how it was written is appended to `notes` (for a warning).
+    """
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
     alternatives = _alternatives(schema)
@@ -72,11 +82,12 @@ def convert_value(text: str, schema: Any) -> tuple[Any, str | None]:
     if len(alternatives) == 1 and alternatives[0][0] == "string":
         return text, None  # the common case, first
     names = [kind for kind, _ in alternatives]
-    if "null" in names and text.strip().lower() in ("null", "none"):
-        return None, None
+    lowered = text.strip().lower()
+    if ("null" in names and lowered in ("null", "none")) or (lowered == "null" and NOT_TEXT.issuperset(names)):
+        return None, None  # `null` can only be JSON null for a parameter that takes no text
     for kind, alt in alternatives:
         if kind not in ("string", "null"):
-            value = _convert_one(text, kind, alt)
+            value = _convert_one(text, kind, alt, notes)
             if value is not FAILED:
                 return value, None
     if "string" in names:
@@ -120,7 +131,7 @@ def _type_name(name: str) -> str:
     return TYPE_ALIASES.get(name, name)
 
 
-def _convert_one(text: str, kind: str, alt: dict) -> Any:
+def _convert_one(text: str, kind: str, alt: dict, notes: list[str] | None) -> Any:
     """The value of `text` as the single type `kind` (schema `alt`), or FAILED."""
     stripped = text.strip()
     if kind == "integer":
@@ -136,12 +147,10 @@ def _convert_one(text: str, kind: str, alt: dict) -> Any:
         lowered = stripped.lower()
         return lowered == "true" if lowered in ("true", "false") else FAILED
     if kind in ("object", "array"):
-        wanted = dict if kind == "object" else list
-        for decode in (_json, _python_literal):
-            value = decode(stripped)
-            if isinstance(value, wanted):
-                return value
-        return FAILED
+        value, how = decode_container(stripped, dict if kind == "object" else list)
+        if how is not None and notes is not None:
+            notes.append(how)
+        return value
     if kind == "enum":
         members = alt["enum"]
         if text in members:
@@ -150,6 +159,26 @@ def _convert_one(text: str, kind: str, alt: dict) -> Any:
         same = any(value == m and type(value) is type(m) for m in members)
         return value if value is not FAILED and same else FAILED
     return FAILED
+
+
+def decode_container(text: str, wanted: type) -> tuple[Any, str | None]:
+    """An object or array from `text`: `(value, how)`, `how` None for plain JSON; or `(FAILED, None)`.
+
+    Models also write the container as a JSON string holding its JSON
+    (`"{\\"a\\": 1}"`) or as a Python literal (`{'a': 1, 'b': None}`); `how` names
+    which, so the caller can warn.
+    """
+    value = _json(text)
+    if isinstance(value, wanted):
+        return value, None
+    if isinstance(value, str):
+        inner = _json(value.strip())
+        if isinstance(inner, wanted):
+            return inner, "a JSON string holding JSON"
+    value = _python_literal(text)
+    if isinstance(value, wanted):
+        return value, "a Python literal"
+    return FAILED, None
 
 
 def _describe(kind: str, alt: dict) -> str:

@@ -55,7 +55,7 @@ class StreamParser:
         self._events: list[Event] = []
         self._block: list[str] = []  # the open block or pending_call buffer
         self._block_start = 0
-        self._scanner = BlockScanner()
+        self._scanner = BlockScanner(tools)
         self._after_block = False  # only whitespace since the last block ended
         self._no_think_close_ahead = False
         self._fed = 0  # characters fed so far
@@ -103,6 +103,14 @@ class StreamParser:
                          tag=THINK_CLOSE, where="before the tool call",
                          outcome="the reasoning ended at <tool_call> and the call was run.")
             self._no_think_close_ahead = True
+            self._state = "content"
+            self._run(buffered, final=True)
+        if self._state == "block" and self._scanner.in_value:
+            # The output ended inside an XML value that never ended by the
+            # structural rule: read the block again the simple way, where the
+            # first </tool_call> ends it (once: structural scanning stays off).
+            buffered, self._base = "".join(self._block), self._block_start
+            self._recent, self._scanner.structural = "", False
             self._state = "content"
             self._run(buffered, final=True)
         if self._state == "block":

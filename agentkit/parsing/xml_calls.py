@@ -10,6 +10,8 @@
 
 Every value is text; `schema.convert_value` types it by the tool's schema.
 Exactly one leading and one trailing newline of a value belong to the markup.
+A value may contain markup of its own (a file that holds an example call);
+`xml_values` decides which `</parameter>` ends it.
 Recoveries, each a warning: a missing `</parameter>` (the value ends at the next
 tag), a missing `</function>` when the block itself was closed, and stray
 closing debris after the function (an extra `</function>`, a
@@ -24,12 +26,15 @@ import re
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
 from agentkit.parsing.schema import convert_value, tool_parameters
 from agentkit.parsing.types import BlockResult, ToolCall
+from agentkit.parsing.xml_values import PARAMETER_CLOSE, ValueEnd, parameter_checker
 
-FUNCTION_OPEN = "<function="
-NEXT_TAG = re.compile(r"<parameter=|</parameter>|</function>|<function")
-VALUE_END = re.compile(r"</parameter>|<parameter=|</function>|<function=")
-TAG_NAME = re.compile(r"([^<>\n]*)>")
+FUNCTION_OPEN = re.compile(r"<function[ \t]*=")
+NEXT_TAG = re.compile(r"<parameter[ \t]*=|</parameter>|</function>|<function")
+VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \t]*=")
+TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
+# A name copied from a template (`<function={{ name }}>`) is never a tool.
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
 
 
@@ -79,6 +84,7 @@ class _FunctionParser:
     def __init__(self, body, body_pos, raw, complete, tools, result):
         self.body, self.body_pos, self.raw = body, body_pos, raw
         self.complete, self.tools, self.result = complete, tools, result
+        self.structure_ahead = True  # False once a value had no structural end
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
@@ -86,11 +92,11 @@ class _FunctionParser:
     def parse_function(self, at: int) -> int:
         """Parse the function starting at `at`; return the index after it."""
         body = self.body
-        if not body.startswith(FUNCTION_OPEN, at):
-            if not self.complete and FUNCTION_OPEN.startswith(body[at:]):
+        if not FUNCTION_OPEN.match(body, at):
+            if not self.complete and "<function=".startswith(body[at:].replace(" ", "")):
                 raise _Truncated
             raise _Malformed(self.malformed(at, "function"))
-        name, pos = self.read_name(at, len(FUNCTION_OPEN), "function")
+        name, pos = self.read_name(at, "function")
         schemas = tool_parameters(self.tools, name)
         arguments: dict = {}
         while True:
@@ -120,9 +126,12 @@ class _FunctionParser:
 
     def read_parameter(self, at: int, name: str, schemas: dict | None, arguments: dict) -> int:
         body = self.body
-        param, start = self.read_name(at, len("<parameter="), "parameter")
-        end_tag = VALUE_END.search(body, start)
-        if end_tag is not None and end_tag.group() == "</parameter>":
+        param, start = self.read_name(at, "parameter")
+        end = self.structural_end(start, schemas, {*arguments, param})
+        end_tag = VALUE_END.search(body, start) if end is None else None
+        if end is not None:
+            after = end + len(PARAMETER_CLOSE)
+        elif end_tag is not None and end_tag.group() == "</parameter>":
             end, after = end_tag.start(), end_tag.end()
         else:
             if end_tag is None and not self.complete:
@@ -135,17 +144,32 @@ class _FunctionParser:
         value = value[1:] if value.startswith("\n") else value
         value = value[:-1] if value.endswith("\n") else value
         schema = schemas.get(param) if schemas else None
-        converted, expected = convert_value(value, schema)
+        notes: list[str] = []
+        converted, expected = convert_value(value, schema, notes)
         if expected is not None:
             self.warn("schema_mismatch", start, value=value[:60], param=param, name=name, expected=expected)
+        for how in notes:
+            self.warn("value_as_text", start, param=param, name=name, how=how)
         arguments[param] = converted
         return after
 
-    def read_name(self, at: int, skip: int, kind: str) -> tuple[str, int]:
+    def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> int | None:
+        """Where the `</parameter>` that ends the value at `start` is, by the rule in `xml_values`."""
+        if not self.structure_ahead:
+            return None
+        end, status = ValueEnd(parameter_checker(properties, assigned)).scan(self.body, start, final=True)
+        if status == "end":
+            return end
+        # No later value can end by the rule either (from here on fewer
+        # names are free), so skip the scan: it keeps the parser linear.
+        self.structure_ahead = False
+        return None
+
+    def read_name(self, at: int, kind: str) -> tuple[str, int]:
         """Read NAME from `<kind=NAME>` at `at`; return (name, index after '>')."""
-        match = TAG_NAME.match(self.body, at + skip)
+        match = TAG_NAME.match(self.body, at)
         if match is None:
-            rest = self.body[at + skip :]
+            rest = self.body[at + 1 :]
             if not self.complete and not any(c in rest for c in "<>\n"):
                 raise _Truncated
             raise _Malformed(self.malformed(at, kind))
@@ -153,6 +177,9 @@ class _FunctionParser:
         if kind == "function" and not name:
             raise _Malformed(make_issue("missing_function_name", self.body_pos + at,
                                         snippet_at(self.body, at), fix=FIX_BY_DIALECT["xml"]))
+        if kind == "function" and PLACEHOLDER.search(name):
+            raise _Malformed(make_issue("placeholder_name", self.body_pos + at,
+                                        snippet_at(self.body, at), name=name))
         if not name or SPACE.search(name):
             raise _Malformed(self.malformed(at, kind))
         return name, match.end()
