@@ -60,7 +60,9 @@ def tool_calls(draw):
     """A tool with a random schema, a call to it, and the call rendered in a random dialect."""
     name = draw(identifier)
     params = draw(st.dictionaries(identifier, schema_and_value, max_size=4))
-    properties = {p: schema for p, (schema, _) in params.items() if schema is not None}
+    # Every parameter is declared (untyped ones with an empty schema): a value
+    # ends at `</parameter><parameter=NAME>` only for a NAME the tool declares.
+    properties = {p: schema or {} for p, (schema, _) in params.items()}
     tool = {"type": "function", "function": {"name": name, "parameters": {"type": "object", "properties": properties}}}
     arguments = {p: value for p, (_, value) in params.items()}
     dialect = draw(st.sampled_from(["hermes", "xml"]))

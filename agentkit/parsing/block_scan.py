@@ -112,9 +112,9 @@ class BlockScanner:
         while True:
             if self.value is not None:
                 k, status = self.value.scan(text, i, final)
-                if status != "end":
+                if status not in ("end", "open"):
                     return k, None
-                self.value, i = None, k + len(PARAMETER_CLOSE)
+                self.value, i = None, k + (len(PARAMETER_CLOSE) if status == "end" else 0)
             k = text.find("<", i)
             while k != -1:
                 tag = tag_at(text, k, BLOCK_TAGS, final)

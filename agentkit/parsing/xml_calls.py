@@ -127,10 +127,12 @@ class _FunctionParser:
     def read_parameter(self, at: int, name: str, schemas: dict | None, arguments: dict) -> int:
         body = self.body
         param, start = self.read_name(at, "parameter")
-        end = self.structural_end(start, schemas, {*arguments, param})
+        end, after = self.structural_end(start, schemas, {*arguments, param})
         end_tag = VALUE_END.search(body, start) if end is None else None
         if end is not None:
-            after = end + len(PARAMETER_CLOSE)
+            if after == end:
+                self.warn("missing_close_tag", end, tag="</parameter>",
+                          where=f"after parameter {param!r} of {name}", outcome="the value ends at the next tag.")
         elif end_tag is not None and end_tag.group() == "</parameter>":
             end, after = end_tag.start(), end_tag.end()
         else:
@@ -153,17 +155,18 @@ class _FunctionParser:
         arguments[param] = converted
         return after
 
-    def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> int | None:
-        """Where the `</parameter>` that ends the value at `start` is, by the rule in `xml_values`."""
+    def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> tuple[int | None, int]:
+        """`(end, after)` of the value at `start` by the rule in `xml_values`; `after == end`
+        when no `</parameter>` closed it; `(None, 0)` when the rule finds no end."""
         if not self.structure_ahead:
-            return None
+            return None, 0
         end, status = ValueEnd(parameter_checker(properties, assigned)).scan(self.body, start, final=True)
-        if status == "end":
-            return end
+        if status in ("end", "open"):
+            return end, end + (len(PARAMETER_CLOSE) if status == "end" else 0)
         # No later value can end by the rule either (from here on fewer
         # names are free), so skip the scan: it keeps the parser linear.
         self.structure_ahead = False
-        return None
+        return None, 0
 
     def read_name(self, at: int, kind: str) -> tuple[str, int]:
         """Read NAME from `<kind=NAME>` at `at`; return (name, index after '>')."""

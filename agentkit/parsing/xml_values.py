@@ -15,6 +15,8 @@ block at a `</tool_call>` inside a value) and by the XML parser:
   Otherwise it is text: `<parameter=path>x</parameter>` in a fixture, or a
   line `</parameter>` followed by `<parameter=body>` when `body` is not one
   of the tool's parameters (or is already set).
+- A line that starts with `<parameter=NAME>`, for such a parameter, ends the
+  value without a `</parameter>` (status `open`): models do drop that tag.
 
 When no `</parameter>` ends a value this way, the parser falls back to the
 first tag (a missing `</parameter>`, a recovery of its own).
@@ -31,7 +33,10 @@ from collections.abc import Callable
 PARAMETER_CLOSE = "</parameter>"
 NAME_LIMIT = 200  # longer "names" are text, which also bounds what a stream holds back
 # The tags that matter inside a value: a call opened or closed, and </parameter>.
-NESTING_TAG = re.compile(r"<(?:(tool_call)>|/(tool_call|function|parameter)>|(function)[ \t]*=[ \t]*[^<>\n]{1,%d}>)" % NAME_LIMIT)
+NESTING_TAG = re.compile(
+    r"<(?:(tool_call)>|/(tool_call|function|parameter)>|(function|parameter)[ \t]*=[ \t]*([^<>\n]{1,%d}?)[ \t]*>)"
+    % NAME_LIMIT
+)
 OPEN_TAG = re.compile(r"<(function|parameter)[ \t]*=[ \t]*([^<>\n]{0,%d}?)[ \t]*>" % NAME_LIMIT)
 # What may follow a `</parameter>` that ends a value.
 AFTER_CLOSE = re.compile(r"</function>|</tool_call>|<parameter[ \t]*=[ \t]*([^<>\n]{1,%d}?)[ \t]*>" % NAME_LIMIT)
@@ -59,21 +64,35 @@ class ValueEnd:
     def __init__(self, accepts: Callable[[str], bool]) -> None:
         self.accepts = accepts  # is NAME a parameter of this function, not set yet?
         self.depth = 0  # calls opened inside the value and not closed yet
+        self.newline_before = False  # did the text scanned so far end with a newline?
 
     def scan(self, text: str, i: int, final: bool) -> tuple[int, str]:
         """Scan `text[i:]`: `(k, "end")` when the `</parameter>` at `k` ends the value;
-        `(k, "wait")` when `text[k:]` must be scanned again with more input; `(len, "more")`."""
+        `(k, "open")` when the `<parameter=...>` at `k` does; `(k, "wait")` when
+        `text[k:]` must be scanned again with more input; `(len(text), "more")`."""
         limit = len(text) if final else hold_point(text, i)
         for tag in NESTING_TAG.finditer(text, i, limit):
-            if tag.group(1) or tag.group(3):
+            k = tag.start()
+            if tag.group(1) or tag.group(3) == "function":
                 self.depth += 1
+            elif tag.group(3):  # <parameter=NAME>
+                line_start = text[k - 1] == "\n" if k > i else self.newline_before
+                if not self.depth and line_start and self.accepts(tag.group(4).strip()):
+                    return k, "open"
             elif self.depth:
                 self.depth -= tag.group(2) != "parameter"
             elif tag.group(2) == "parameter":
                 verdict = self._verdict(text, tag.end(), final)
                 if verdict != "text":
-                    return tag.start(), verdict
+                    self._remember(text, i, k)
+                    return k, verdict
+        self._remember(text, i, limit)
         return limit, ("more" if limit == len(text) else "wait")
+
+    def _remember(self, text: str, i: int, k: int) -> None:
+        # Scanning resumes at k, perhaps in a new text that starts there.
+        if k > i:
+            self.newline_before = text[k - 1] == "\n"
 
     def _verdict(self, text: str, after: int, final: bool) -> str:
         """`end`, `text` or `wait`, for the `</parameter>` that ends at `after`."""
