@@ -1,7 +1,8 @@
 """Property tests: rendered calls parse back exactly; garbage never breaks the parser.
 
 Volume per run (hypothesis `max_examples`): round trip 300, calls planned in
-reasoning 150, markup-rich garbage 600, plain random text 300.
+reasoning 150, values holding markup 150, markup-rich garbage 600, plain
+random text 300.
 """
 
 import json
@@ -18,6 +19,7 @@ from agentkit.parsing import (
 
 ROUND_TRIP_EXAMPLES = 300
 IN_REASONING_EXAMPLES = 150
+MARKUP_VALUE_EXAMPLES = 150
 GARBAGE_EXAMPLES = 600
 RANDOM_TEXT_EXAMPLES = 300
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -133,12 +135,45 @@ def test_calls_in_reasoning_count_only_when_the_think_never_closes(call, before,
         assert [w.code for w in turn.warnings] == ["missing_close_tag"]
 
 
+# Text a coding agent writes into files: markup that is not the call's own.
+EXAMPLE_CALL = render_tool_call_xml("get_weather", {"city": "Seoul", "days": 3})
+VALUE_PIECES = [
+    "x = '<parameter=path>a.py</parameter>'", "</parameter>\n<parameter=body>", "\n</parameter>\n",
+    EXAMPLE_CALL, "text </tool_call>", "<parameter=content>",
+]
+WRITE_FILE = {"type": "function", "function": {"name": "write_file", "parameters": {"type": "object", "properties": {
+    "path": {"type": "string"}, "content": {"type": "string"}}}}}
+
+
+@st.composite
+def values_with_markup(draw):
+    """A file body with markup in it, balanced where a reader could not tell otherwise:
+    a call it opens is closed, and it does not end in a line that closes one."""
+    pieces = draw(st.lists(st.sampled_from(VALUE_PIECES) | safe_text, max_size=6))
+    return "".join(pieces) + "\nend"
+
+
+@settings(max_examples=MARKUP_VALUE_EXAMPLES, **SETTINGS)
+@given(path=word, content=values_with_markup(), after=safe_text, data=st.data())
+def test_values_that_hold_markup_come_back_whole_under_any_chunking(path, content, after, data):
+    raw = render_tool_call_xml("write_file", {"path": path, "content": content})
+    text = raw + "\n" + after
+    whole = parse_assistant(text, tools=[WRITE_FILE])
+    assert [c.arguments for c in whole.tool_calls] == [{"path": path, "content": content}]
+    assert whole.errors == [] and whole.content == after.strip()
+    events, streamed = stream(text, data.draw(chunkings(len(text))), tools=[WRITE_FILE])
+    assert streamed == whole
+    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == whole.content
+
+
 FRAGMENTS = [
     "<think>", "</think>", "<tool_call>", "</tool_call>", "<function=f>", "<function=", "</function>",
     "<parameter=a>", "<parameter=", "</parameter>", "</function_invocation>", "<tool_", "</thi", "<",
     ">", "{", "}", "[", "]", '"', "\\", ":", ",", '"name"', '"arguments"', "null", "1", "true",
     "\n", " ", "a", "é", "'", "<think", "</tool_call", "=", "{'name': 'f', 'arguments': ", "{1: (2,)}",
     "True", "None", "(", ")", "<parameter=n>", "<parameter=b>", "<parameter=o>", "3.5", "[1]",
+    "<function = f>", "<parameter =a>", "<function={{ name }}>", "NULL", "{'a': 1}", '"{\\"a\\": 1}"', "...",
+    "<tool_call></tool_call>", "\n</parameter>\n<parameter=a>\n", "<parameter=zz>",
 ]
 # The garbage calls `f`, whose parameters exercise schema conversion.
 FUZZ_TOOLS = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {

@@ -14,8 +14,8 @@ falls back to plain text rather than swallow the rest of the output.
 Outside JSON the scanner follows the XML structure in the same spirit: inside a
 `<parameter=...>` value, `</tool_call>` is text until the value ends by the
 rule in `xml_values`. If the output ends inside a value that never ended, the
-stream parser scans the block again with `structural` off (the first
-`</tool_call>` ends it), as before the rule existed.
+stream parser scans the block again with `nesting` off, and if that fails too,
+with `structural` off (the first `</tool_call>` ends it).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ import re
 
 from agentkit.parsing.schema import tool_parameters
 from agentkit.parsing.tags import BLOCK_TAGS, MAYBE, tag_at
+
+FUNCTION_CLOSE = "</function>"
 from agentkit.parsing.xml_values import OPEN_TAG, PARAMETER_CLOSE, ValueEnd, hold_point, parameter_checker
 
 NON_SPACE = re.compile(r"\S")
@@ -40,10 +42,13 @@ class BlockScanner:
     def __init__(self, tools: list[dict] | None = None) -> None:
         self.tools = tools
         self.structural = True  # follow XML values (off after a fallback, see above)
+        self.nesting = True  # ... and calls opened inside them
         self.reset()
 
-    def reset(self) -> None:
-        """Start a new block."""
+    def reset(self, unwrapped: bool = False) -> None:
+        """Start a new block; `unwrapped`: a `<function=...>` with no `<tool_call>`, which
+        ends at its `</function>`."""
+        self.end_tags = (*BLOCK_TAGS, FUNCTION_CLOSE) if unwrapped else BLOCK_TAGS
         self.mode = "start"  # start -> json | plain
         self.depth = 0
         self.in_string = False
@@ -117,7 +122,7 @@ class BlockScanner:
                 self.value, i = None, k + (len(PARAMETER_CLOSE) if status == "end" else 0)
             k = text.find("<", i)
             while k != -1:
-                tag = tag_at(text, k, BLOCK_TAGS, final)
+                tag = tag_at(text, k, self.end_tags, final)
                 if tag is not None:
                     return k, (None if tag == MAYBE else tag)
                 if self.structural and (opened := OPEN_TAG.match(text, k)):
@@ -135,4 +140,4 @@ class BlockScanner:
             self.properties, self.assigned = tool_parameters(self.tools, name), set()
         else:
             self.assigned.add(name)
-            self.value = ValueEnd(parameter_checker(self.properties, self.assigned))
+            self.value = ValueEnd(parameter_checker(self.properties, self.assigned), self.nesting)

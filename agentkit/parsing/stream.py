@@ -11,7 +11,10 @@ A small state machine over four states:
   If the output ends first, the reasoning ended at the `<tool_call>` and the
   buffer is replayed as content, where the call counts.
 - `block`: inside `<tool_call>`; `BlockScanner` finds the end, `parse_block`
-  reads the call.
+  reads the call. Also used for a `<function=NAME>` of an offered tool written
+  without its `<tool_call>` (a Qwen3.6 habit): it runs when its `</function>`
+  arrives and it parses; otherwise the buffered text is replayed as content,
+  once (no `<function=` before `_text_until` opens such a block again).
 
 Only a possible tag prefix is held back between chunks (shorter than the
 longest tag, 22 characters), and every character is scanned once, so work per chunk is
@@ -23,8 +26,11 @@ from __future__ import annotations
 
 import re
 
-from agentkit.parsing.block_scan import BlockScanner
+from agentkit.parsing.block_scan import FUNCTION_CLOSE, BlockScanner
 from agentkit.parsing.blocks import parse_block
+from agentkit.parsing.schema import tool_parameters
+from agentkit.parsing.xml_calls import parse_xml
+from agentkit.parsing.xml_values import OPEN_TAG, hold_point
 from agentkit.parsing.messages import SNIPPET_BEFORE, make_issue, snippet_at
 from agentkit.parsing.tags import (
     CALL_CLOSE, CALL_OPEN, CONTENT_TAGS, DEBRIS, MAYBE, REASONING_TAGS, THINK_CLOSE,
@@ -58,6 +64,9 @@ class StreamParser:
         self._scanner = BlockScanner(tools)
         self._after_block = False  # only whitespace since the last block ended
         self._no_think_close_ahead = False
+        self._unwrapped = False  # the open block is a <function=...> without <tool_call>
+        self._text_until = 0  # a <function= before this offset is text (replayed)
+        self._close_may_follow = False  # a </tool_call> here closes an unwrapped call
         self._fed = 0  # characters fed so far
         self._recent = ""  # the last characters consumed, for issue snippets
         self._closed = False
@@ -105,14 +114,17 @@ class StreamParser:
             self._no_think_close_ahead = True
             self._state = "content"
             self._run(buffered, final=True)
-        if self._state == "block" and self._scanner.in_value:
-            # The output ended inside an XML value that never ended by the
-            # structural rule: read the block again the simple way, where the
-            # first </tool_call> ends it (once: structural scanning stays off).
-            buffered, self._base = "".join(self._block), self._block_start
-            self._recent, self._scanner.structural = "", False
-            self._state = "content"
-            self._run(buffered, final=True)
+        if self._state == "block" and self._unwrapped:
+            self._abandon_unwrapped()
+        for fallback in ("nesting", "structural"):
+            if self._state == "block" and self._scanner.in_value:
+                # The output ended inside an XML value that never ended by the
+                # rule: read the block again with less of the rule (see
+                # `block_scan`); what is turned off stays off, so twice at most.
+                buffered, self._base = "".join(self._block), self._block_start
+                self._recent, self._state = "", "content"
+                setattr(self._scanner, fallback, False)
+                self._run(buffered, final=True)
         if self._state == "block":
             self._end_block("eof")
         elif self._state == "reasoning":
@@ -155,6 +167,16 @@ class StreamParser:
             if tag == MAYBE:
                 return j, True
             end, position = j + len(tag), self._base + j
+            close_may_follow, self._close_may_follow = self._close_may_follow, False
+            if tag == UNWRAPPED_FUNCTION and position >= self._text_until:
+                name = self._offered_function(text, j, final)
+                if name == MAYBE:
+                    return j, True
+                if name is not None:
+                    self._open_block(position, unwrapped=True)
+                    return j, False  # the block scans the <function=...> tag itself
+            if tag == CALL_CLOSE and close_may_follow:
+                return end, False  # the </tool_call> of a call that lacked its opener
             if tag == THINK_OPEN:
                 self._state, self._had_reasoning = "reasoning", True
             elif tag == CALL_OPEN:
@@ -220,7 +242,13 @@ class StreamParser:
         self._block.append(text[i:j])
         if tag is None:
             return j, j < len(text)
-        if tag == CALL_CLOSE:
+        if self._unwrapped:
+            if tag != FUNCTION_CLOSE:  # a block tag before </function>: it was no call
+                self._abandon_unwrapped()
+                return j, False
+            self._block.append(tag)
+            self._end_unwrapped()
+        elif tag == CALL_CLOSE:
             self._block.append(tag)
             self._end_block("closed")
         else:  # a new <tool_call> before this one closed
@@ -230,9 +258,44 @@ class StreamParser:
 
     # -- helpers -------------------------------------------------------------
 
-    def _open_block(self, position: int) -> None:
-        self._state, self._block, self._block_start = "block", [CALL_OPEN], position
-        self._scanner.reset()
+    def _open_block(self, position: int, unwrapped: bool = False) -> None:
+        self._state, self._block_start = "block", position
+        self._block = [] if unwrapped else [CALL_OPEN]
+        self._unwrapped = unwrapped
+        self._scanner.reset(unwrapped)
+
+    def _offered_function(self, text: str, j: int, final: bool) -> str | None:
+        """The name in the `<function=NAME>` at `text[j]` if it is an offered tool, else None or MAYBE."""
+        tag = OPEN_TAG.match(text, j)
+        if tag is None:
+            return MAYBE if not final and hold_point(text, j) == j else None
+        name = tag.group(2).strip()
+        return name if tag.group(1) == "function" and tool_parameters(self._tools, name) is not None else None
+
+    def _end_unwrapped(self) -> None:
+        """A complete `<function=...>...</function>` without `<tool_call>`: run it if it parses."""
+        raw = "".join(self._block)
+        result = parse_xml(raw, self._block_start, raw, True, self._tools)
+        if not result.calls or any(issue.is_error for issue in result.issues):
+            self._abandon_unwrapped()
+            return
+        self._block, self._unwrapped, self._state = [], False, "content"
+        self._report("unwrapped_call_run", self._block_start, snippet_at(raw, 0), name=result.calls[0].name)
+        for call in result.calls:
+            self._calls.append(call)
+            self._events.append(ToolCallEvent(call))
+        for issue in result.issues:
+            self._record(issue)
+        self._after_block = self._close_may_follow = True
+
+    def _abandon_unwrapped(self) -> None:
+        """It was no call after all: replay the buffered text as content, where it stays text."""
+        buffered, self._block, self._unwrapped = "".join(self._block), [], False
+        base, recent = self._base, self._recent
+        self._base, self._recent, self._state = self._block_start, "", "content"
+        self._text_until = self._block_start + len(buffered)
+        self._run(buffered, final=True)
+        self._base, self._recent = base, recent
 
     def _end_block(self, end_kind: str) -> None:
         raw, self._block = "".join(self._block), []

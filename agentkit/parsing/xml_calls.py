@@ -84,7 +84,8 @@ class _FunctionParser:
     def __init__(self, body, body_pos, raw, complete, tools, result):
         self.body, self.body_pos, self.raw = body, body_pos, raw
         self.complete, self.tools, self.result = complete, tools, result
-        self.structure_ahead = True  # False once a value had no structural end
+        # Which tiers of the rule in `xml_values` may still find a value's end.
+        self.tiers = [True, False]  # with nesting, without
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
@@ -158,14 +159,15 @@ class _FunctionParser:
     def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> tuple[int | None, int]:
         """`(end, after)` of the value at `start` by the rule in `xml_values`; `after == end`
         when no `</parameter>` closed it; `(None, 0)` when the rule finds no end."""
-        if not self.structure_ahead:
-            return None, 0
-        end, status = ValueEnd(parameter_checker(properties, assigned)).scan(self.body, start, final=True)
-        if status in ("end", "open"):
-            return end, end + (len(PARAMETER_CLOSE) if status == "end" else 0)
-        # No later value can end by the rule either (from here on fewer
-        # names are free), so skip the scan: it keeps the parser linear.
-        self.structure_ahead = False
+        for nesting in list(self.tiers):
+            value = ValueEnd(parameter_checker(properties, assigned), nesting)
+            end, status = value.scan(self.body, start, final=True)
+            if status in ("end", "open"):
+                return end, end + (len(PARAMETER_CLOSE) if status == "end" else 0)
+            # A later value scans the rest of the same text with fewer names
+            # free, so this tier is given up for the block: that keeps the
+            # parser linear on hostile input (one failed scan per tier).
+            self.tiers.remove(nesting)
         return None, 0
 
     def read_name(self, at: int, kind: str) -> tuple[str, int]:

@@ -18,8 +18,10 @@ block at a `</tool_call>` inside a value) and by the XML parser:
 - A line that starts with `<parameter=NAME>`, for such a parameter, ends the
   value without a `</parameter>` (status `open`): models do drop that tag.
 
-When no `</parameter>` ends a value this way, the parser falls back to the
-first tag (a missing `</parameter>`, a recovery of its own).
+A value that opens a call and never closes it (prose: "wrap it in
+<tool_call>") would never end; then the rule is applied again without the
+nesting, and if even that finds no end, the value ends at the first tag (a
+missing `</parameter>`, a recovery of its own).
 
 Tags may have spaces around `=` and before `>` (`<function = f>`), as real
 outputs sometimes do.
@@ -61,8 +63,9 @@ def hold_point(text: str, start: int) -> int:
 class ValueEnd:
     """Finds the `</parameter>` that ends one value, one chunk at a time."""
 
-    def __init__(self, accepts: Callable[[str], bool]) -> None:
+    def __init__(self, accepts: Callable[[str], bool], nesting: bool = True) -> None:
         self.accepts = accepts  # is NAME a parameter of this function, not set yet?
+        self.nesting = nesting  # follow calls opened inside the value
         self.depth = 0  # calls opened inside the value and not closed yet
         self.newline_before = False  # did the text scanned so far end with a newline?
 
@@ -74,7 +77,7 @@ class ValueEnd:
         for tag in NESTING_TAG.finditer(text, i, limit):
             k = tag.start()
             if tag.group(1) or tag.group(3) == "function":
-                self.depth += 1
+                self.depth += self.nesting
             elif tag.group(3):  # <parameter=NAME>
                 line_start = text[k - 1] == "\n" if k > i else self.newline_before
                 if not self.depth and line_start and self.accepts(tag.group(4).strip()):
