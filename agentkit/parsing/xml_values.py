@@ -73,6 +73,13 @@ class ValueEnd:
         """Scan `text[i:]`: `(k, "end")` when the `</parameter>` at `k` ends the value;
         `(k, "open")` when the `<parameter=...>` at `k` does; `(k, "wait")` when
         `text[k:]` must be scanned again with more input; `(len(text), "more")`."""
+        first = text.find("<", i)
+        if first != -1 and not self.depth and text.startswith(PARAMETER_CLOSE, first):
+            # The common case first: a plain value and its </parameter>.
+            verdict = self._verdict(text, first + len(PARAMETER_CLOSE), final)
+            if verdict != "text":
+                self._remember(text, i, first)
+                return first, verdict
         limit = len(text) if final else hold_point(text, i)
         for tag in NESTING_TAG.finditer(text, i, limit):
             k = tag.start()
