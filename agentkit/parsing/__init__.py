@@ -15,8 +15,8 @@ made of it) and never raises on any input string: problems come back as typed
     turn = parser.finish()
 
 Read the modules in this order: `types`, `tags`, `hermes`, `schema`,
-`xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`, `render`,
-`messages`.
+`xml_values`, `xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`,
+`render`, `messages`.
 
 ## Policy
 
@@ -46,30 +46,57 @@ Hermes JSON (`<tool_call>{"name": ..., "arguments": {...}}</tool_call>`)
   (`arguments_as_string`), `parameters` instead of `arguments`
   (`parameters_key`), a Python literal (`python_literal`), a list of calls
   (`calls_as_list`). A missing `arguments` (or null) means `{}`.
+- Python literals are read by `ast.literal_eval` (never eval), up to 64,000
+  characters. A `...` in them, a number of more than 4300 digits, or nesting
+  deeper than the decoder allows is `invalid_json` with a reason, never an
+  exception (and never an `Ellipsis` in the arguments).
 
 Qwen3-Coder XML (`<tool_call><function=NAME><parameter=P>...`)
 - Values are converted by the tool's JSON schema (see `schema`); without a
   schema, text that is a JSON object or array is decoded and anything else
   stays a string. Exactly one leading and one trailing newline of a value
-  belong to the markup.
+  belong to the markup. `null` (any case) is JSON null for an integer,
+  number, boolean, object or array parameter, and stays text for a string.
+- A value may contain markup (a coding agent writes files about tool calls).
+  A call opened inside the value stays in it up to its own close; any other
+  `</parameter>` ends the value only when what follows it is `<parameter=P>`
+  for a parameter of this tool not set yet, `</function>`, `</tool_call>` or
+  the end of the output; otherwise it is text (see `xml_values`). So a
+  parameter set twice is text inside the first value. When no
+  `</parameter>` ends a value this way, the value ends at the first tag, as
+  a missing `</parameter>`.
+- Spaces around `=` and before `>` in a tag (`<function = f>`) are accepted.
+- A function named by a template placeholder (`{{ name }}`, `{% ... %}`) is
+  never run: error `placeholder_name`.
 - Recovered, each with a warning: a missing `</parameter>` or `</function>`
-  (`missing_close_tag`) when the block is otherwise complete, and stray closing
-  debris such as an extra `</function>` or `</function_invocation>`
-  (`stray_close_tag`), inside the block or right after it.
+  (`missing_close_tag`) when the block is otherwise complete (a line starting
+  `<parameter=P>` for a parameter of this tool not set yet ends a value), stray
+  closing debris such as an extra `</function>` or `</function_invocation>`
+  (`stray_close_tag`), inside the block or right after it, and an object or
+  array parameter written as a JSON string holding the JSON or as a Python
+  literal (`value_as_text`).
 
 Blocks
 - A block ends at `</tool_call>`, or at the next `<tool_call>`, or at the end
   of the output; in the last two cases its call is kept only when complete, and
   a `missing_close_tag` warning names the missing `</tool_call>`.
-- A `<function=...>` outside any `<tool_call>` is not run; it stays in the
-  content with an `unwrapped_call` warning.
+- A complete `<function=NAME>...</function>` outside any `<tool_call>` (a
+  frequent Qwen3.6 habit: the opener is left out, the `</tool_call>` often
+  kept) is run when NAME is an offered tool and the function parses without
+  errors: warning `unwrapped_call_run`, and a `</tool_call>` right after it is
+  part of the call. Anything less (no tools, another name, no `</function>`
+  before the output ends or before a `<tool_call>`, a placeholder) is not
+  run; it stays in the content with an `unwrapped_call` warning. While
+  streaming, such a function is held back until its `</function>`.
+- An empty `<tool_call></tool_call>` runs nothing and loses nothing: warning
+  `empty_tool_call`, so a reply with only that block is an answer.
 
 Unrecoverable input gives an error with a code and keeps the calls recovered
 before it: `truncated_tool_call` (the output ended inside a call),
 `invalid_json` (the block is not a JSON object, or neither dialect),
 `arguments_not_object`, `missing_function_name` (parameters without a
-function, an empty block), `malformed_function_tag` (a `<function=` or
-`<parameter=` tag that cannot be read).
+function), `malformed_function_tag` (a `<function=` or `<parameter=` tag that
+cannot be read), `placeholder_name` (a template placeholder as the name).
 
 Whitespace
 - `content` and `reasoning` are trimmed at both ends, as the Qwen templates
@@ -83,7 +110,11 @@ Streaming
   one chunk), and the deltas add up exactly to the final `content` and
   `reasoning`. A delta never contains part of a tag: the parser holds back a
   possible tag prefix (at most 22 characters) and nothing else, except inside
-  a tool-call block, which it buffers until the block ends.
+  a tool-call block (or a `<function=...>` of an offered tool without one),
+  which it buffers until the block ends. When the output ends inside an XML
+  value that never ended by the rule above, the buffered block is read again
+  with less of the rule, once or twice: the answer does not depend on how the
+  output was cut.
 
 ## Performance
 
