@@ -76,11 +76,13 @@ def convert_value(text: str, schema: Any, notes: list[str] | None = None) -> tup
     """
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
+    if schema.get("type") == "string" and "anyOf" not in schema and "oneOf" not in schema:
+        return text, None  # the common case, first
     alternatives = _alternatives(schema)
     if not alternatives:
         return decode_untyped(text), None
     if len(alternatives) == 1 and alternatives[0][0] == "string":
-        return text, None  # the common case, first
+        return text, None
     names = [kind for kind, _ in alternatives]
     lowered = text.strip().lower()
     if ("null" in names and lowered in ("null", "none")) or (lowered == "null" and NOT_TEXT.issuperset(names)):

@@ -71,7 +71,6 @@ class StreamParser:
         self._recent = ""  # the last characters consumed, for issue snippets
         self._closed = False
         self._turn: ParsedTurn | None = None
-        self._steps = {state: getattr(self, "_step_" + state) for state in STATES}
 
     def feed(self, chunk: str) -> list[Event]:
         """Consume the next piece of output; return the events it completes."""
@@ -79,13 +78,19 @@ class StreamParser:
             raise RuntimeError("feed() after finish(): use a new StreamParser for each output")
         self._events = events = []
         self._fed += len(chunk)
-        if self._pending or "<" in chunk or self._state not in ("content", "reasoning"):
-            text = self._pending + chunk
-            consumed = self._run(text, final=False)
-            self._pending = text[consumed:]
-        else:  # the fast path: with no "<" in it, nothing in this chunk is markup
-            text, consumed = chunk, len(chunk)
-            self._show(chunk) if self._state == "content" else self._reasoning.add(chunk, events)
+        state = self._state
+        if not self._pending and "<" not in chunk and (state == "reasoning" or state == "content"):
+            # The fast path, most tokens: with no "<" in it, nothing in this chunk is markup.
+            if state == "reasoning":
+                self._reasoning.add(chunk, events)
+            else:
+                self._show(chunk)
+            self._recent = (self._recent + chunk)[-SNIPPET_BEFORE:]
+            self._base += len(chunk)
+            return events
+        text = self._pending + chunk
+        consumed = self._run(text, final=False)
+        self._pending = text[consumed:]
         if consumed >= SNIPPET_BEFORE:
             self._recent = text[consumed - SNIPPET_BEFORE : consumed]
         else:
@@ -151,7 +156,7 @@ class StreamParser:
         """Scan `text` from the start; return how much of it was consumed."""
         i, n = 0, len(text)
         while i < n:
-            i, wait = self._steps[self._state](text, i, final)
+            i, wait = STEPS[self._state](self, text, i, final)
             if wait:
                 return i
         return n
@@ -309,7 +314,7 @@ class StreamParser:
 
     def _show(self, text: str) -> None:
         if text and self._content.add(text, self._events):
-            self._after_block = False
+            self._after_block = self._close_may_follow = False
 
     def _snippet(self, text: str, index: int, tag: str) -> str:
         """The tag at `text[index]` and what came before it, however the input was chunked."""
@@ -325,6 +330,10 @@ class StreamParser:
     def _record(self, issue: ParseIssue) -> None:
         (self._errors if issue.is_error else self._warnings).append(issue)
         self._events.append(IssueEvent(issue))
+
+
+# The step function of each state, looked up once for all parsers.
+STEPS = {state: getattr(StreamParser, "_step_" + state) for state in STATES}
 
 
 def parse_assistant(text: str, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> ParsedTurn:

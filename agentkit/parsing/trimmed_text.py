@@ -33,6 +33,10 @@ class TrimmedText:
                 return False
             self.started = True
         body = text.rstrip()
+        if len(body) == len(text) and not self.held:  # the common case: plain text
+            self.parts.append(text)
+            events.append(self.delta_type(text))
+            return True
         if not body:
             self.held.append(text)
             return False

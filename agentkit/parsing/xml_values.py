@@ -74,7 +74,10 @@ class ValueEnd:
         `(k, "open")` when the `<parameter=...>` at `k` does; `(k, "wait")` when
         `text[k:]` must be scanned again with more input; `(len(text), "more")`."""
         first = text.find("<", i)
-        if first != -1 and not self.depth and text.startswith(PARAMETER_CLOSE, first):
+        if first == -1:  # no tag at all: the usual chunk of a value being streamed
+            self._remember(text, i, len(text))
+            return len(text), "more"
+        if not self.depth and text.startswith(PARAMETER_CLOSE, first):
             # The common case first: a plain value and its </parameter>.
             verdict = self._verdict(text, first + len(PARAMETER_CLOSE), final)
             if verdict != "text":
