@@ -2,16 +2,18 @@
 
 Volume per run (hypothesis `max_examples`): round trip 300, calls planned in
 reasoning 150, values holding markup 150, markup-rich garbage 600, plain
-random text 300.
+random text 300, fast paths against the general path 300.
 """
 
 import json
 import re
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agentkit.parsing import block_scan, xml_calls
 from agentkit.parsing import (
     ERROR_CODES, ContentDelta, ReasoningDelta, StreamParser, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
@@ -20,6 +22,7 @@ from agentkit.parsing import (
 ROUND_TRIP_EXAMPLES = 300
 IN_REASONING_EXAMPLES = 150
 MARKUP_VALUE_EXAMPLES = 150
+FAST_PATH_EXAMPLES = 300
 GARBAGE_EXAMPLES = 600
 RANDOM_TEXT_EXAMPLES = 300
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -90,6 +93,12 @@ def chunkings(draw, length):
     cuts = draw(st.lists(st.integers(0, length), max_size=12))
     bounds = sorted(set(cuts) | {0, length})
     return [b - a for a, b in pairwise(bounds)]
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 def stream(text, sizes, **options):
@@ -210,3 +219,19 @@ def test_markup_rich_garbage_never_raises_and_streams_like_whole_text(text, open
 @given(text=random_text, opened=st.booleans(), data=st.data())
 def test_random_text_never_raises(text, opened, data):
     check_never_breaks(text, data.draw(chunkings(len(text))), opened)
+
+
+@settings(max_examples=FAST_PATH_EXAMPLES, **SETTINGS)
+@given(call=tool_calls(), text=garbage, data=st.data())
+def test_the_fast_paths_give_what_the_general_path_gives(call, text, data, monkeypatch_module):
+    # parse_plain (one regex per XML block) and the one-regex block end must
+    # agree with the tag-by-tag reading on calls, junk and everything between.
+    tool = call[0]
+    sample = data.draw(st.sampled_from([call[4], text, call[4] + text, text + call[4]]))
+    tools = data.draw(st.sampled_from([[tool], FUZZ_TOOLS, None]))
+    fast = parse_assistant(sample, tools=tools)
+    with monkeypatch_module.context() as patch:
+        patch.setattr(xml_calls._FunctionParser, "parse_plain", lambda self: False)
+        patch.setattr(block_scan.BlockScanner, "_plain_call_end", lambda self, text, i: -1)
+        general = parse_assistant(sample, tools=tools)
+    assert fast == general

@@ -33,6 +33,9 @@ NEXT_TAG = re.compile(r"<parameter[ \t]*=|</parameter>|</function>|<function")
 VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \t]*=")
 TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
+# One function whose values contain no "<", closed, nothing else in the block.
+PLAIN_CALL = re.compile(r"\s*<function=([^<>\n]*)>\s*((?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*)</function>\s*")
+PLAIN_PARAMETER = re.compile(r"<parameter=([^<>\n]*)>([^<]*)</parameter>")
 # A name copied from a template (`<function={{ name }}>`) is never a tool.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
@@ -61,6 +64,8 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
         junk = body[:at].strip()
         result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
     parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
+    if parser.parse_plain():
+        return result
     while at != -1:
         try:
             end = parser.parse_function(at)
@@ -89,6 +94,27 @@ class _FunctionParser:
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
+
+    def parse_plain(self) -> bool:
+        """The common case in one regex: one function whose values hold no '<', each
+        parameter declared and set once. Gives what `parse_function` would; False if
+        the block is not of that shape (then nothing was added)."""
+        whole = PLAIN_CALL.fullmatch(self.body)
+        if whole is None:
+            return False
+        name = whole.group(1).strip()
+        params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
+        names = [param.group(1).strip() for param in params]
+        schemas = tool_parameters(self.tools, name)
+        if (not name or SPACE.search(name) or PLACEHOLDER.search(name) or len(set(names)) < len(names)
+                or not all(names) or any(SPACE.search(n) for n in names)
+                or (schemas is not None and not all(n in schemas for n in names))):
+            return False
+        arguments: dict = {}
+        for param, value in zip(names, params, strict=True):
+            self.convert(value.group(2), value.start(2), name, param, schemas, arguments)
+        self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
+        return True
 
     def parse_function(self, at: int) -> int:
         """Parse the function starting at `at`; return the index after it."""
@@ -142,7 +168,11 @@ class _FunctionParser:
             end = after = end_tag.start() if end_tag else len(body)
             self.warn("missing_close_tag", end, tag="</parameter>",
                       where=f"after parameter {param!r} of {name}", outcome="the value ends at the next tag.")
-        value = body[start:end]
+        self.convert(body[start:end], start, name, param, schemas, arguments)
+        return after
+
+    def convert(self, value: str, start: int, name: str, param: str, schemas: dict | None, arguments: dict) -> None:
+        """Type one value by its schema into `arguments`, with the warnings that brings."""
         # Exactly one newline on each side is markup (the template writes them).
         value = value[1:] if value.startswith("\n") else value
         value = value[:-1] if value.endswith("\n") else value
@@ -154,7 +184,6 @@ class _FunctionParser:
         for how in notes:
             self.warn("value_as_text", start, param=param, name=name, how=how)
         arguments[param] = converted
-        return after
 
     def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> tuple[int | None, int]:
         """`(end, after)` of the value at `start` by the rule in `xml_values`; `after == end`
