@@ -16,7 +16,7 @@ made of it) and never raises on any input string: problems come back as typed
 
 Read the modules in this order: `types`, `tags`, `hermes`, `schema`,
 `xml_values`, `xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`,
-`render`, `messages`.
+`whole`, `render`, `messages`.
 
 ## Policy
 
@@ -138,7 +138,8 @@ VM, against mlx-lm 0.32.2 (two runs agreed within a few percent):
 
 from agentkit.parsing.messages import message_for_model
 from agentkit.parsing.render import render_tool_call_hermes, render_tool_call_xml
-from agentkit.parsing.stream import StreamParser, parse_assistant
+from agentkit.parsing.stream import StreamParser
+from agentkit.parsing.whole import parse_assistant
 from agentkit.parsing.types import (
     ERROR_CODES,
     ContentDelta,

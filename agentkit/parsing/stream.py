@@ -335,9 +335,3 @@ class StreamParser:
 # The step function of each state, looked up once for all parsers.
 STEPS = {state: getattr(StreamParser, "_step_" + state) for state in STATES}
 
-
-def parse_assistant(text: str, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> ParsedTurn:
-    """Parse one whole assistant output. The same machine as streaming, one chunk."""
-    parser = StreamParser(tools=tools, prompt_opened_think=prompt_opened_think)
-    parser.feed(text)
-    return parser.finish()
