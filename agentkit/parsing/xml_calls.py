@@ -36,6 +36,7 @@ SPACE = re.compile(r"\s")
 # One function whose values contain no "<", closed, nothing else in the block.
 PLAIN_CALL = re.compile(r"\s*<function=([^<>\n]*)>\s*((?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*)</function>\s*")
 PLAIN_PARAMETER = re.compile(r"<parameter=([^<>\n]*)>([^<]*)</parameter>")
+PLAIN_NAME = re.compile(r"[\w.:-]+")  # no spaces, no braces: nothing the general path would refuse
 # A name copied from a template (`<function={{ name }}>`) is never a tool.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
@@ -106,10 +107,10 @@ class _FunctionParser:
         params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
         names = [param.group(1).strip() for param in params]
         schemas = tool_parameters(self.tools, name)
-        if (not name or SPACE.search(name) or PLACEHOLDER.search(name) or len(set(names)) < len(names)
-                or not all(names) or any(SPACE.search(n) for n in names)
+        if (not PLAIN_NAME.fullmatch(name) or len(set(names)) < len(names)
+                or not all(map(PLAIN_NAME.fullmatch, names))
                 or (schemas is not None and not all(n in schemas for n in names))):
-            return False
+            return False  # odd names and the structural rule are the general path's job
         arguments: dict = {}
         for param, value in zip(names, params, strict=True):
             self.convert(value.group(2), value.start(2), name, param, schemas, arguments)
