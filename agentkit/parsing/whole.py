@@ -17,7 +17,7 @@ from agentkit.parsing.block_scan import BlockScanner
 from agentkit.parsing.blocks import parse_block
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
-from agentkit.parsing.types import ParsedTurn
+from agentkit.parsing.types import BlockResult, ParsedTurn
 
 NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
@@ -51,12 +51,14 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
     calls, errors, warnings = [], [], []
     scanner, at = BlockScanner(tools), first_block
     while at < len(text):
-        scanner.reset()
-        close, tag = scanner.scan(text, at + len(CALL_OPEN), final=True)
-        if tag != CALL_CLOSE:
-            return None
-        after = close + len(CALL_CLOSE)
-        result = parse_block(text[at:after], at, "closed", tools)
+        result, after = _clean_json_block(text, at, tools)
+        if result is None:
+            scanner.reset()
+            close, tag = scanner.scan(text, at + len(CALL_OPEN), final=True)
+            if tag != CALL_CLOSE:
+                return None
+            after = close + len(CALL_CLOSE)
+            result = parse_block(text[at:after], at, "closed", tools)
         calls += result.calls
         for issue in result.issues:
             (errors if issue.is_error else warnings).append(issue)
@@ -66,3 +68,21 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
             return None
     return ParsedTurn(content=text[start:first_block].strip(), reasoning=reasoning,
                       tool_calls=calls, errors=errors, warnings=warnings)
+
+
+def _clean_json_block(text: str, at: int, tools: list[dict] | None) -> tuple[BlockResult | None, int]:
+    """The block at `at` cut at the first `</tool_call>` and where it ends, if that is a
+    clean JSON call; else `(None, 0)`.
+
+    With no `<` in the body and a call that parsed with no issue (the JSON
+    object and nothing else), the block scanner would end the block at that
+    same `</tool_call>`, so its character-by-character pass can be skipped.
+    """
+    close = text.find(CALL_CLOSE, at)
+    if close == -1 or text.find("<", at + len(CALL_OPEN), close) != -1:
+        return None, 0
+    after = close + len(CALL_CLOSE)
+    result = parse_block(text[at:after], at, "closed", tools)
+    if result.calls and not result.issues and result.calls[0].dialect == "hermes":
+        return result, after
+    return None, 0
