@@ -106,9 +106,10 @@ Whitespace
 
 Streaming
 - For every way of cutting the output into chunks, `finish()` returns what
-  `parse_assistant` returns on the whole text (it is the same machine fed in
-  one chunk), and the deltas add up exactly to the final `content` and
-  `reasoning`. A delta never contains part of a tag: the parser holds back a
+  `parse_assistant` returns on the whole text (the same machine fed in one
+  chunk, or for the usual shape of output a shortcut through the same block
+  parser; see `whole`), and the deltas add up exactly to the final `content`
+  and `reasoning`. A delta never contains part of a tag: the parser holds back a
   possible tag prefix (at most 22 characters) and nothing else, except inside
   a tool-call block (or a `<function=...>` of an offered tool without one),
   which it buffers until the block ends. When the output ends inside an XML
@@ -118,22 +119,27 @@ Streaming
 
 ## Performance
 
-`python benchmarks/bench_parsing.py`, CPython 3.11 on a shared 2-core x86-64
-VM, against mlx-lm 0.32.2 (two runs agreed within a few percent):
+`python benchmarks/bench_parsing.py`, CPython 3.11, against mlx-lm 0.32.2,
+measured on a 2-core machine shared with other jobs (two runs, both printed
+below; the machine's load moved absolute speeds by 40% between them, the
+ratios, measured side by side, much less):
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 5.3 MB/s, 1.06-1.08x the time of mlx_lm.server's own path on the
-  same chunks (its per-token `TextStateMachine`, then its parser per block;
-  the server runs that loop for non-streaming requests too). So JSON-aware
-  block ends, recovery and typed results cost about what the server's loop
-  costs: some 1.3 million tokens a second, far above any model's speed.
-- Whole outputs (`parse_assistant`): 47 MB/s, 4.8x the time of mlx-lm's bare
-  parsers (a `str.split` and one `json.loads` or regex per block, with no
-  reasoning split, no JSON-aware block end, no recovery, no validation).
-- Time per KB from 1 KB to 1 MB is flat, so the work is linear: streaming
-  150-160 us/KB for text, 175 for one huge XML call, 195 for one huge JSON
-  call; whole outputs under 1 us/KB past 16 KB (4 us/KB for a huge JSON
-  call). Per-KB time at 1 MB over that at 16 KB: 0.4-1.06.
+  2000 calls: 3.60 and 2.59 MB/s, 1.18x and 1.23x the time of
+  mlx_lm.server's own path on the same chunks (its per-token
+  `TextStateMachine`, then its parser per block; the server runs that loop
+  for non-streaming requests too). JSON-aware block ends, values that hold
+  markup, recovery and typed results cost about a fifth more than the
+  server's loop: still 650,000-900,000 tokens a second, far above any model.
+- Whole outputs (`parse_assistant`): 81 and 82 MB/s, 2.16x and 2.19x the time
+  of mlx-lm's bare parsers (a `str.split` and one `json.loads` or regex per
+  block, with no reasoning split, no JSON-aware block end, no recovery, no
+  validation).
+- Time per KB from 1 KB to 1 MB stays within the machine's noise, so the work
+  is linear: streaming 190-320 us/KB for text, 380-670 for one huge XML call,
+  270-600 for one huge JSON call; whole outputs under 2 us/KB past 16 KB
+  (up to 8 for a huge XML call). Per-KB time at 1 MB over that at 16 KB:
+  0.22-0.82 in one run, 0.41-1.58 in the other.
 """
 
 from agentkit.parsing.messages import message_for_model
