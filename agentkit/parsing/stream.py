@@ -79,12 +79,16 @@ class StreamParser:
         self._events = events = []
         self._fed += len(chunk)
         state = self._state
-        if not self._pending and "<" not in chunk and (state == "reasoning" or state == "content"):
-            # The fast path, most tokens: with no "<" in it, nothing in this chunk is markup.
+        if not self._pending and "<" not in chunk and state != "pending_call":
+            # The fast path, most tokens: with no "<" in it, nothing in this
+            # chunk is markup, and no tag can end a block inside it.
             if state == "reasoning":
                 self._reasoning.add(chunk, events)
-            else:
+            elif state == "content":
                 self._show(chunk)
+            else:
+                self._scanner.scan(chunk, 0, False)  # only to follow the JSON or XML state
+                self._block.append(chunk)
             self._recent = (self._recent + chunk)[-SNIPPET_BEFORE:]
             self._base += len(chunk)
             return events
