@@ -67,7 +67,6 @@ class StreamParser:
         self._unwrapped = False  # the open block is a <function=...> without <tool_call>
         self._text_until = 0  # a <function= before this offset is text (replayed)
         self._close_may_follow = False  # a </tool_call> here closes an unwrapped call
-        self._fed = 0  # characters fed so far
         self._recent = ""  # the last characters consumed, for issue snippets
         self._closed = False
         self._turn: ParsedTurn | None = None
@@ -77,7 +76,6 @@ class StreamParser:
         if self._closed:
             raise RuntimeError("feed() after finish(): use a new StreamParser for each output")
         self._events = events = []
-        self._fed += len(chunk)
         state = self._state
         if not self._pending and "<" not in chunk and state != "pending_call":
             # The fast path, most tokens: with no "<" in it, nothing in this
@@ -110,6 +108,7 @@ class StreamParser:
         self._closed = True
         text, self._pending = self._pending, ""
         end_snippet = (self._recent + text)[-SNIPPET_BEFORE:]
+        fed = self._base + len(text)  # characters fed in all
         self._run(text, final=True)
         if self._state == "pending_call":
             # No </think> ever came: the reasoning ended at the <tool_call>, and
@@ -137,7 +136,7 @@ class StreamParser:
         if self._state == "block":
             self._end_block("eof")
         elif self._state == "reasoning":
-            self._report("missing_close_tag", self._fed, end_snippet, tag=THINK_CLOSE, where="at the end of the output",
+            self._report("missing_close_tag", fed, end_snippet, tag=THINK_CLOSE, where="at the end of the output",
                          outcome="everything after <think> was taken as reasoning.")
         return self._events
 

@@ -32,11 +32,11 @@ class TrimmedText:
             if not text:
                 return False
             self.started = True
-        body = text.rstrip()
-        if len(body) == len(text) and not self.held:  # the common case: plain text
+        if text and not self.held and not text[-1].isspace():  # the common case: plain text
             self.parts.append(text)
             events.append(self.delta_type(text))
             return True
+        body = text.rstrip()
         if not body:
             self.held.append(text)
             return False
