@@ -67,7 +67,7 @@ class StreamParser:
         self._unwrapped = False  # the open block is a <function=...> without <tool_call>
         self._text_until = 0  # a <function= before this offset is text (replayed)
         self._close_may_follow = False  # a </tool_call> here closes an unwrapped call
-        self._recent = ""  # the last characters consumed, for issue snippets
+        self._recent_parts: list[str] = []  # the last pieces consumed (see `_recent`)
         self._closed = False
         self._turn: ParsedTurn | None = None
 
@@ -87,7 +87,10 @@ class StreamParser:
             else:
                 self._scanner.scan(chunk, 0, False)  # only to follow the JSON or XML state
                 self._block.append(chunk)
-            self._recent = (self._recent + chunk)[-SNIPPET_BEFORE:]
+            recent = self._recent_parts
+            recent.append(chunk)  # cheaper than keeping the string up to date per token
+            if len(recent) > 32:
+                self._recent = "".join(recent)[-SNIPPET_BEFORE:]
             self._base += len(chunk)
             return events
         text = self._pending + chunk
@@ -152,6 +155,17 @@ class StreamParser:
                 warnings=self._warnings,
             )
         return self._turn
+
+    @property
+    def _recent(self) -> str:
+        """The last characters consumed (up to SNIPPET_BEFORE), for issue snippets."""
+        tail = "".join(self._recent_parts)[-SNIPPET_BEFORE:]
+        self._recent_parts = [tail]
+        return tail
+
+    @_recent.setter
+    def _recent(self, text: str) -> None:
+        self._recent_parts = [text]
 
     # -- the state machine --------------------------------------------------
 
