@@ -120,26 +120,25 @@ Streaming
 ## Performance
 
 `python benchmarks/bench_parsing.py`, CPython 3.11, against mlx-lm 0.32.2,
-measured on a 2-core machine shared with other jobs (two runs, both printed
-below; the machine's load moved absolute speeds by 40% between them, the
-ratios, measured side by side, much less):
+measured on a 2-core machine shared with other jobs (two runs; the load moved
+absolute speeds between and within them, the ratios are measured side by
+side, each parser's best of five):
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 3.60 and 2.59 MB/s, 1.18x and 1.23x the time of
+  2000 calls: 4.43 and 4.09 MB/s, 0.94x and 0.79x the time of
   mlx_lm.server's own path on the same chunks (its per-token
   `TextStateMachine`, then its parser per block; the server runs that loop
-  for non-streaming requests too). JSON-aware block ends, values that hold
-  markup, recovery and typed results cost about a fifth more than the
-  server's loop: still 650,000-900,000 tokens a second, far above any model.
-- Whole outputs (`parse_assistant`): 81 and 82 MB/s, 2.16x and 2.19x the time
+  for non-streaming requests too). So JSON-aware block ends, values that hold
+  markup, recovery and typed results cost no more than the server's loop:
+  about a million tokens a second, far above any model's speed.
+- Whole outputs (`parse_assistant`): 80 and 75 MB/s, 2.19x and 2.33x the time
   of mlx-lm's bare parsers (a `str.split` and one `json.loads` or regex per
   block, with no reasoning split, no JSON-aware block end, no recovery, no
   validation).
-- Time per KB from 1 KB to 1 MB stays within the machine's noise, so the work
-  is linear: streaming 190-320 us/KB for text, 380-670 for one huge XML call,
-  270-600 for one huge JSON call; whole outputs under 2 us/KB past 16 KB
-  (up to 8 for a huge XML call). Per-KB time at 1 MB over that at 16 KB:
-  0.22-0.82 in one run, 0.41-1.58 in the other.
+- Time per KB from 1 KB to 1 MB stays flat within the machine's noise, so the
+  work is linear: streaming 150-310 us/KB past 4 KB, whole outputs under
+  1.1 us/KB for text past 16 KB and under 8 for one huge call. Per-KB time at
+  1 MB over that at 16 KB: 0.54-1.58 in one run, 0.33-0.91 in the other.
 """
 
 from agentkit.parsing.messages import message_for_model
