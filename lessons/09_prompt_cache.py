@@ -83,6 +83,9 @@ def step_2_one_reply_three_echoes(console: Console, toolbox: ToolBox, thinking: 
             history.add_user(QUESTION)
             # Raw mode gives the exact generated text: prompt + text (+ <|im_end|>) is the entry the server stores.
             turn = client.complete(history.messages, **history.request_options(), parser="raw", max_tokens=128)
+            if not turn.tool_calls:
+                raise SystemExit(f"{toy} answered {QUESTION!r} without a tool call, so there is no call to "
+                                 f"edit in step 2: {turn.raw_text!r}. Retrain or pick another toy.")
             stored = client.render_prompt(history.messages, history.tools, thinking=thinking) + turn.raw_text
             for echo in ECHOES:
                 following = _echoed(turn, echo, toolbox, thinking)

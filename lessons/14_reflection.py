@@ -64,7 +64,8 @@ def step_2_the_critic_alone(console: Console, client: Client, toolbox: ToolBox, 
             verdict = critique.verdict if critique else "no JSON"
             # Right when a right draft passes and a wrong one is sent back.
             judged[kind].append(verdict == ("pass" if kind == "right" else "revise"))
-            table.add_row(draft, kind, verdict + (f": {critique.problems[0]}" if critique and critique.problems else ""))
+            problem = f": {critique.problems[0]}" if critique and critique.problems else ""
+            table.add_row(draft, kind, verdict + problem)
     console.print(table)
     for kind, outcomes in judged.items():
         fact(f"critic_{kind.replace(' ', '_')}_ok", sum(outcomes))

@@ -208,7 +208,8 @@ def test_per_layer_cache_matches_what_mlx_allocates(toy):
 def test_hybrid_layers_are_told_apart_on_toys_and_real_configs():
     toy = json.loads((resolve_model("toy-dense").path / "config.json").read_text())
     assert layer_pattern(layer_caches(toy)) == "DDDA x 2"
-    assert layer_pattern(layer_caches(json.loads((resolve_model("toy-attn").path / "config.json").read_text()))) == "A x 6"
+    attn = json.loads((resolve_model("toy-attn").path / "config.json").read_text())
+    assert layer_pattern(layer_caches(attn)) == "A x 6"
     real = json.loads((QWEN36_DENSE / "config.json").read_text())
     # 27B: 48 Gated DeltaNet layers, each a float32 recurrent state of 48 value heads x 128 x 128 plus its conv.
     assert layer_pattern(layer_caches(real)) == "DDDA x 16"
