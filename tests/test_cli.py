@@ -98,3 +98,49 @@ def test_doctor_with_url_requires_that_server(tmp_path, model_files):
     done = run_agentkit("doctor", "--url", url, env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
     assert done.returncode == 1
     assert "no answer at" in done.stdout
+
+
+# --- every bad number or path is one line from argparse (issue 13) ------------
+
+def _bad_argument(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    lines = [line for line in error.splitlines() if line.startswith("agentkit")]
+    assert "Traceback" not in error and len(lines) == 1, error  # after the usage, one error line
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["serve", "toy-dense", "--port", "99999"], "a port is 1-65535, got 99999"),
+    (["serve", "toy-dense", "--port", "-1"], "a port is 1-65535, got -1"),
+    (["serve", "toy-dense", "--port", "70000"], "a port is 1-65535"),
+    (["serve", "toy-dense", "--port", "0"], "a port is 1-65535, got 0"),
+    (["serve", "toy-dense", "--ready-timeout", "-1"], "must be greater than 0"),
+    (["run", "react", "x", "--max-steps", "0"], "--max-steps: must be at least 1, got 0"),
+    (["run", "react", "x", "--max-tokens", "0"], "--max-tokens: must be at least 1, got 0"),
+    (["run", "react", "x", "--context-budget", "-5"], "--context-budget: must be at least 1, got -5"),
+    (["run", "react", "x", "--max-rounds", "-3"], "--max-rounds: must be at least 1, got -3"),
+    (["run", "react", "x", "--max-steps", "many"], "expects a whole number, got 'many'"),
+    (["run", "react", "x", "--notes", "/nonexistent"], "/nonexistent is not a folder that exists"),
+    (["run", "react", "x", "--url", "http://[::1"], "is not a URL"),
+    (["run", "react", "x", "--url", "localhost:8080"], "is not an http URL"),
+    (["compare", "--repeats", "0"], "--repeats: must be at least 1, got 0"),
+    (["compare", "--repeats", "-1"], "--repeats: must be at least 1, got -1"),
+    (["compare", "--dense-url", "http://[::1"], "is not a URL"),
+    (["fit", "toy-dense", "--memory", "-5"], "--memory: must be greater than 0"),
+    (["fit", "toy-dense", "--context", "-1"], "--context: must be at least 1, got -1"),
+    (["fit", "toy-dense", "--memory", "nan"], "expects a finite number"),
+    (["doctor", "--url", "http://[::1"], "is not a URL"),
+    (["chat", "--max-tokens", "0"], "--max-tokens: must be at least 1"),
+])
+def test_bad_numbers_and_urls_are_one_line(capsys, argv, words):
+    assert words in _bad_argument(capsys, argv)
+
+
+def test_workspace_that_is_a_file_and_trace_that_is_a_folder_are_one_line(capsys, tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert "is a file, not a folder" in _bad_argument(capsys, ["run", "react", "x", "--workspace", str(a_file)])
+    assert "is a folder; give a file path" in _bad_argument(capsys, ["run", "react", "x", "--trace", str(tmp_path)])

@@ -22,6 +22,7 @@ from pathlib import Path
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.guards import AgentLimitError
 from agentkit.agents.runner import PATTERNS, run_agent
+from agentkit.cli_types import at_least, existing_folder, file_path, folder
 from agentkit.errors import AgentkitError
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
@@ -34,17 +35,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thinking", choices=["on", "off"], default="off", help="ask for reasoning (default: off)")
     parser.add_argument("--parser", choices=["server", "raw"], default="server",
                         help="who reads the tool calls: mlx_lm.server or the kit's parser (default: server)")
-    parser.add_argument("--trace", type=Path, default=None, help="trace file (default: runs/<time>-<pattern>.jsonl)")
+    parser.add_argument("--trace", type=file_path, default=None, help="trace file (default: runs/<time>-<pattern>.jsonl)")
     parser.add_argument("--tools", default=None, help="comma-separated tool names (default: all seven)")
-    parser.add_argument("--workspace", type=Path, default=Path("runs/workspace"),
+    parser.add_argument("--workspace", type=folder, default=Path("runs/workspace"),
                         help="folder the file tools may use (default: %(default)s)")
-    parser.add_argument("--notes", type=Path, default=None, help="notes folder for search_notes (default: the kit's)")
+    parser.add_argument("--notes", type=existing_folder, default=None, help="notes folder for search_notes (default: the kit's)")
     defaults = AgentConfig()
-    parser.add_argument("--max-steps", type=int, default=defaults.max_steps, help="ReAct requests per run")
-    parser.add_argument("--max-tokens", type=int, default=defaults.max_tokens, help="tokens per request")
-    parser.add_argument("--context-budget", type=int, default=defaults.context_budget,
+    parser.add_argument("--max-steps", type=at_least(1), default=defaults.max_steps, help="ReAct requests per run")
+    parser.add_argument("--max-tokens", type=at_least(1), default=defaults.max_tokens, help="tokens per request")
+    parser.add_argument("--context-budget", type=at_least(1), default=defaults.context_budget,
                         help="prompt tokens one request may use")
-    parser.add_argument("--max-rounds", type=int, default=defaults.max_rounds, help="Reflection: critique rounds")
+    parser.add_argument("--max-rounds", type=at_least(1), default=defaults.max_rounds, help="Reflection: critique rounds")
     parser.add_argument("--no-replan", action="store_true", help="Plan-and-Execute: keep the first plan")
 
 

@@ -26,6 +26,7 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
+from agentkit.cli_types import at_least
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
@@ -42,7 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thinking", choices=("on", "off"), default=None,
                         help="reasoning on or off (default: the model's default, on for Qwen)")
     parser.add_argument("--tools", action="store_true", help="give the model the kit's example tools")
-    parser.add_argument("--max-tokens", type=int, default=512, help="per answer (default: 512)")
+    parser.add_argument("--max-tokens", type=at_least(1), default=512, help="per answer (default: 512)")
 
 
 def run(args: argparse.Namespace) -> int:

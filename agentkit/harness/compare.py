@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
+from agentkit.cli_types import at_least, base_url
 from agentkit.harness.run import TaskRun, run_suite, warm_up
 from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
@@ -33,13 +34,13 @@ SEED_NOTE = ("none sent: temperature 0 is greedy decoding, so mlx_lm.server draw
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dense", default="toy-dense", help="dense model (default: %(default)s)")
     parser.add_argument("--moe", default="toy-moe", help="mixture-of-experts model (default: %(default)s)")
-    parser.add_argument("--dense-url", default=None, help="use a running server for the dense model")
-    parser.add_argument("--moe-url", default=None, help="use a running server for the MoE model")
+    parser.add_argument("--dense-url", type=base_url, default=None, help="use a running server for the dense model")
+    parser.add_argument("--moe-url", type=base_url, default=None, help="use a running server for the MoE model")
     parser.add_argument("--pattern", choices=["react", "reflection", "plan"], default="react",
                         help="agent pattern for tasks that do not name one (default: %(default)s)")
     parser.add_argument("--suite", default="default", help="suite name under fixtures/suites or a JSON path")
     parser.add_argument("--thinking", choices=["on", "off"], default="off", help="ask for reasoning (default: off)")
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each task per model (default: 1)")
+    parser.add_argument("--repeats", type=at_least(1), default=1, help="runs of each task per model (default: 1)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write traces, summary.json and report.html here (default: traces in a temp dir)")
     parser.add_argument("--chip", default=None,
