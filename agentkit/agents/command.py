@@ -24,6 +24,7 @@ from agentkit.agents.guards import AgentLimitError
 from agentkit.agents.runner import PATTERNS, run_agent
 from agentkit.cli_types import at_least, existing_folder, file_path, folder
 from agentkit.errors import AgentkitError
+from agentkit.parsing.safe_text import mend_surrogates
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
@@ -79,6 +80,8 @@ def run(args: argparse.Namespace) -> int:
     from agentkit.trace.show import TraceView
 
     config = config_from_args(args)
+    # A task typed in another encoding reaches Python with lone surrogates: show those bytes as \xNN.
+    args.task = mend_surrogates(args.task)
     args.workspace.mkdir(parents=True, exist_ok=True)
     toolbox = select_tools(example_tools(args.workspace, args.notes), args.tools)
     trace_path = args.trace or default_trace_path(args.pattern)

@@ -30,6 +30,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from agentkit.parsing.safe_text import mend_surrogates
 from agentkit.tools.arguments import build_arguments_model, describe_errors, parameters_schema, signature_hint
 from agentkit.tools.docstrings import parse_docstring
 
@@ -95,7 +96,8 @@ class Tool:
 
         def result(ok: bool, content: str, kind: ErrorKind | None = None) -> ToolResult:
             shown = arguments if isinstance(arguments, dict) else {}
-            return ToolResult(name=self.name, arguments=shown, ok=ok, content=content,
+            # A file name that is not UTF-8 must not break the request or the trace: show its bytes as \xNN.
+            return ToolResult(name=self.name, arguments=shown, ok=ok, content=mend_surrogates(content),
                               error_kind=kind, elapsed_s=time.perf_counter() - start)
 
         if not isinstance(arguments, dict):
