@@ -249,3 +249,32 @@ def test_show_clips_a_huge_answer_and_says_so(tmp_path):
     out = console.file.getvalue()
     assert "more characters not shown; the trace has them all" in out
     assert len(out) < 100_000
+
+
+def test_two_runs_in_the_same_second_get_their_own_trace(tmp_path):
+    from agentkit.trace.writer import claim_trace_path
+
+    first = claim_trace_path(tmp_path, "20261202-091200-react")
+    second = claim_trace_path(tmp_path, "20261202-091200-react")
+    assert first != second and first.exists() and second.exists()
+    assert second.name == "20261202-091200-react-2.jsonl"
+
+
+def test_a_stream_cut_mid_answer_keeps_its_partial_text_in_the_trace(tmp_path):
+    from agentkit.agents.runner import run_agent
+    from agentkit.client.server_errors import interrupted_error
+    from agentkit.errors import StreamInterruptedError
+    from agentkit.tools import ToolBox
+
+    class BreaksMidAnswer:  # the shape of OpenAIClient's failure: the error carries the Turn so far
+        model = "broken"
+
+        def complete(self, messages, tools=None, **options):
+            raise interrupted_error("http://127.0.0.1:1/v1", "the connection broke",
+                                    text_turn("The weather in Paris is 1"))
+
+    path = tmp_path / "t.jsonl"
+    with TraceWriter(path) as writer, pytest.raises(StreamInterruptedError):
+        run_agent("react", BreaksMidAnswer(), ToolBox([]), "Weather in Paris?", tracer=Tracer(writer))
+    calls = read_trace(path).model_calls()
+    assert calls and calls[0].turn.content == "The weather in Paris is 1"

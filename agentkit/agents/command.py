@@ -69,7 +69,10 @@ def select_tools(toolbox: ToolBox, names: str | None) -> ToolBox:
 
 
 def default_trace_path(pattern: str) -> Path:
-    return Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{pattern}.jsonl"
+    """A new file `runs/<time>-<pattern>.jsonl`, its own even when another run started in the same second."""
+    from agentkit.trace.writer import claim_trace_path
+
+    return claim_trace_path("runs", f"{time.strftime('%Y%m%d-%H%M%S')}-{pattern}")
 
 
 def run(args: argparse.Namespace) -> int:

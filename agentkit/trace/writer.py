@@ -22,6 +22,25 @@ from pydantic_core import PydanticSerializationError
 from agentkit.parsing.safe_text import mend_surrogates
 
 
+def claim_trace_path(folder: Path | str, stem: str) -> Path:
+    """A new, empty trace file ``folder/stem.jsonl`` (``stem-2.jsonl``... if taken), created here.
+
+    Two runs started in the same second get the same time stamp; O_EXCL makes
+    the creation itself the check, so each run gets its own file and their
+    lines can never interleave.
+    """
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    for number in range(1, 1000):
+        path = folder / (f"{stem}.jsonl" if number == 1 else f"{stem}-{number}.jsonl")
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644))
+        except FileExistsError:
+            continue
+        return path
+    raise FileExistsError(f"{folder} already holds 999 traces named {stem}*.jsonl; pass --trace FILE")
+
+
 class TraceWriter:
     """Appends one JSON line per event to `path` (created with its folder if needed)."""
 
