@@ -93,7 +93,7 @@ def run(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _interrupt)
     view = TraceView(console, live=True)
     if args.url is None:
-        console.print(f"starting mlx_lm.server for {args.model}...", highlight=False)
+        console.print(f"starting mlx_lm.server for {args.model}...", highlight=False, markup=False)
     with endpoint_from_args(args) as endpoint, TraceWriter(trace_path) as writer:
         client = OpenAIClient(endpoint)
         tracer = Tracer(writer, on_event=view.event, on_delta=view.delta)
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
         except AgentLimitError:
             pass  # a guard stopped the run: the view printed why, and the verdict counts it as a problem
         finally:
-            console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True)
+            console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True, markup=False)
     return 0 if view.verdict().ok else 1
 
 

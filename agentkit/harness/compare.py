@@ -110,7 +110,6 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from agentkit.client import OpenAIClient
-    from agentkit.harness.report_terminal import print_report
     from agentkit.serving.endpoint import open_endpoint
 
     console = Console()
@@ -123,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     model_ids: dict[str, str] = {}
     wall: dict[str, float] = {}
     total = len(suite.tasks) * args.repeats
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    # markup=False: a model label or task id like "[/]" is a name, not rich markup.
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         for label, url in plan:
             bar = progress.add_task(f"{label}: starting server", total=total)
@@ -143,11 +143,17 @@ def run(args: argparse.Namespace) -> int:
                                         repeats=args.repeats, on_run=advance)
             wall[label] = time.perf_counter() - started
             progress.update(bar, description=f"{label}: done in {wall[label]:.0f} s")
-    summary = summarize(suite.name, args, config, runs, model_ids, wall)
-    print_report(summary, console)
-    write_outputs(summary, out)
-    console.print(f"traces, summary.json and report.html: {out}", highlight=False, soft_wrap=True)
+    publish(summarize(suite.name, args, config, runs, model_ids, wall), out, console)
     return 0
+
+
+def publish(summary: CompareSummary, out: Path, console) -> None:
+    """Write summary.json and report.html, then print the report: nothing on a terminal may lose a result."""
+    from agentkit.harness.report_terminal import print_report
+
+    write_outputs(summary, out)
+    print_report(summary, console)
+    console.print(f"traces, summary.json and report.html: {out}", highlight=False, soft_wrap=True, markup=False)
 
 
 def summarize(suite_name: str, args: argparse.Namespace, config: AgentConfig, runs: dict[str, list[TaskRun]],
