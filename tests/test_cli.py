@@ -144,3 +144,47 @@ def test_workspace_that_is_a_file_and_trace_that_is_a_folder_are_one_line(capsys
     a_file.write_text("x")
     assert "is a file, not a folder" in _bad_argument(capsys, ["run", "react", "x", "--workspace", str(a_file)])
     assert "is a folder; give a file path" in _bad_argument(capsys, ["run", "react", "x", "--trace", str(tmp_path)])
+
+
+def test_a_trace_or_workspace_that_cannot_be_created_is_one_line_before_a_server(capsys, tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert main(["run", "react", "x", "--trace", str(a_file / "t.jsonl")]) == 2
+    assert "Cannot write the trace" in capsys.readouterr().err
+    assert main(["run", "react", "x", "--workspace", str(a_file / "ws"), "--trace", str(tmp_path / "t.jsonl")]) == 2
+    assert "Cannot create the workspace" in capsys.readouterr().err
+
+
+def test_trace_show_of_an_empty_file_says_empty_and_fails(capsys, tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main(["trace", "show", str(empty)]) == 2
+    error = capsys.readouterr().err
+    assert "is empty" in error and "killed or still running" not in error
+
+
+def test_a_models_list_that_is_not_a_list_falls_back_to_the_model_given(tmp_path):
+    # A server (not mlx_lm.server) whose /v1/models answers `[]`: no traceback, no model id from it.
+    import http.server
+    import threading
+
+    from agentkit.serving.endpoint import _first_model_id
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        assert _first_model_id(f"http://127.0.0.1:{server.server_port}/v1", "k") is None
+    finally:
+        thread.join(5)
+        server.server_close()

@@ -85,9 +85,8 @@ def run(args: argparse.Namespace) -> int:
     config = config_from_args(args)
     # A task typed in another encoding reaches Python with lone surrogates: show those bytes as \xNN.
     args.task = mend_surrogates(args.task)
-    args.workspace.mkdir(parents=True, exist_ok=True)
-    toolbox = select_tools(example_tools(args.workspace, args.notes), args.tools)
-    trace_path = args.trace or default_trace_path(args.pattern)
+    toolbox = select_tools(example_tools(_folder(args.workspace), args.notes), args.tools)
+    trace_path = _trace_file(args.trace, args.pattern)
     console = Console()
     # `kill` (SIGTERM) ends the run like Ctrl-C: the trace gets its run_end.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -105,6 +104,29 @@ def run(args: argparse.Namespace) -> int:
         finally:
             console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True, markup=False)
     return 0 if view.verdict().ok else 1
+
+
+def _folder(path: Path) -> Path:
+    """The workspace folder, created; a path that cannot be one is an error before any server starts."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AgentkitError(f"Cannot create the workspace {path}: {error.strerror}.",
+                            fix="pass --workspace a folder you can write to") from None
+    return path
+
+
+def _trace_file(path: Path | None, pattern: str) -> Path:
+    """The trace file, created now: a path that cannot be written fails before the server starts, not after."""
+    try:
+        if path is None:
+            return default_trace_path(pattern)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError as error:
+        raise AgentkitError(f"Cannot write the trace {path or 'runs/'}: {error.strerror}.",
+                            fix="pass --trace a file in a folder you can write to") from None
+    return path
 
 
 def _interrupt(signum: int, frame: object) -> None:
