@@ -30,6 +30,7 @@ from agentkit.cli_types import at_least
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
+from agentkit.parsing.safe_text import terminal_safe
 from agentkit.trace.turn import Turn
 
 MAX_TOOL_STEPS = 4
@@ -125,7 +126,7 @@ def answer(client: OpenAIClient, console: Console, history: History, toolbox, ma
             return
         for call, call_id in zip(turn.tool_calls, turn.call_ids):
             result = toolbox.run(call.name, call.arguments)
-            console.print(Text(f"  {call.name} -> {result.content}", style="yellow"))
+            console.print(Text(terminal_safe(f"  {call.name} -> {result.content}"), style="yellow"))
             history.add_tool_result(call_id, result.content)
 
 
@@ -147,9 +148,10 @@ class AnswerView:
             self.calls.append(f"{event.call.name}({event.call.arguments})")
 
     def render(self, turn: Turn | None = None) -> Group:
-        parts = [Text(self.reasoning, style="dim italic")] if self.reasoning else []
-        parts += [Text(self.content)] if self.content else []
-        parts += [Text(f"  call {call}", style="yellow") for call in self.calls]
+        # Model text is data: its escape sequences are shown, not obeyed (agentkit.parsing.safe_text).
+        parts = [Text(terminal_safe(self.reasoning), style="dim italic")] if self.reasoning else []
+        parts += [Text(terminal_safe(self.content))] if self.content else []
+        parts += [Text(terminal_safe(f"  call {call}"), style="yellow") for call in self.calls]
         parts.append(Text(stats_line(turn) if turn else self._live_stats(), style="cyan"))
         return Group(*parts)
 
