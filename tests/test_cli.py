@@ -188,3 +188,14 @@ def test_a_models_list_that_is_not_a_list_falls_back_to_the_model_given(tmp_path
     finally:
         thread.join(5)
         server.server_close()
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["toy", "train", "--steps", "0"], "--steps: must be at least 1, got 0"),
+    (["toy", "data", "--transcripts", "-4"], "--transcripts: must be at least 1"),
+    (["toy", "eval", "--tasks", "0"], "--tasks: must be at least 1"),
+    (["toy", "train", "--max-minutes", "-1"], "--max-minutes: must be greater than 0"),
+    (["bench", "speed", "--max-tokens", "0"], "--max-tokens: must be at least 1"),
+])
+def test_toy_and_bench_numbers_are_range_checked(capsys, argv, words):
+    assert words in _bad_argument(capsys, argv)
