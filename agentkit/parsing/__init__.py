@@ -16,7 +16,7 @@ made of it) and never raises on any input string: problems come back as typed
 
 Read the modules in this order: `types`, `tags`, `hermes`, `schema`,
 `xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`, `render`,
-`messages`, and `safe_text` (model text made safe to print and to encode).
+`messages`.
 
 ## Policy
 
