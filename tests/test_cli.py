@@ -98,3 +98,104 @@ def test_doctor_with_url_requires_that_server(tmp_path, model_files):
     done = run_agentkit("doctor", "--url", url, env={"AGENTKIT_MODELS_DIR": str(tmp_path)})
     assert done.returncode == 1
     assert "no answer at" in done.stdout
+
+
+# --- every bad number or path is one line from argparse (issue 13) ------------
+
+def _bad_argument(capsys, argv):
+    with pytest.raises(SystemExit) as exit_info:
+        main(argv)
+    assert exit_info.value.code == 2
+    error = capsys.readouterr().err
+    lines = [line for line in error.splitlines() if line.startswith("agentkit")]
+    assert "Traceback" not in error and len(lines) == 1, error  # after the usage, one error line
+    return lines[0]
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["serve", "toy-dense", "--port", "99999"], "a port is 1-65535, got 99999"),
+    (["serve", "toy-dense", "--port", "-1"], "a port is 1-65535, got -1"),
+    (["serve", "toy-dense", "--port", "70000"], "a port is 1-65535"),
+    (["serve", "toy-dense", "--port", "0"], "a port is 1-65535, got 0"),
+    (["serve", "toy-dense", "--ready-timeout", "-1"], "must be greater than 0"),
+    (["run", "react", "x", "--max-steps", "0"], "--max-steps: must be at least 1, got 0"),
+    (["run", "react", "x", "--max-tokens", "0"], "--max-tokens: must be at least 1, got 0"),
+    (["run", "react", "x", "--context-budget", "-5"], "--context-budget: must be at least 1, got -5"),
+    (["run", "react", "x", "--max-rounds", "-3"], "--max-rounds: must be at least 1, got -3"),
+    (["run", "react", "x", "--max-steps", "many"], "expects a whole number, got 'many'"),
+    (["run", "react", "x", "--notes", "/nonexistent"], "/nonexistent is not a folder that exists"),
+    (["run", "react", "x", "--url", "http://[::1"], "is not a URL"),
+    (["run", "react", "x", "--url", "localhost:8080"], "is not an http URL"),
+    (["compare", "--repeats", "0"], "--repeats: must be at least 1, got 0"),
+    (["compare", "--repeats", "-1"], "--repeats: must be at least 1, got -1"),
+    (["compare", "--dense-url", "http://[::1"], "is not a URL"),
+    (["fit", "toy-dense", "--memory", "-5"], "--memory: must be greater than 0"),
+    (["fit", "toy-dense", "--context", "-1"], "--context: must be at least 1, got -1"),
+    (["fit", "toy-dense", "--memory", "nan"], "expects a finite number"),
+    (["doctor", "--url", "http://[::1"], "is not a URL"),
+    (["chat", "--max-tokens", "0"], "--max-tokens: must be at least 1"),
+])
+def test_bad_numbers_and_urls_are_one_line(capsys, argv, words):
+    assert words in _bad_argument(capsys, argv)
+
+
+def test_workspace_that_is_a_file_and_trace_that_is_a_folder_are_one_line(capsys, tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert "is a file, not a folder" in _bad_argument(capsys, ["run", "react", "x", "--workspace", str(a_file)])
+    assert "is a folder; give a file path" in _bad_argument(capsys, ["run", "react", "x", "--trace", str(tmp_path)])
+
+
+def test_a_trace_or_workspace_that_cannot_be_created_is_one_line_before_a_server(capsys, tmp_path):
+    a_file = tmp_path / "file.txt"
+    a_file.write_text("x")
+    assert main(["run", "react", "x", "--trace", str(a_file / "t.jsonl")]) == 2
+    assert "Cannot write the trace" in capsys.readouterr().err
+    assert main(["run", "react", "x", "--workspace", str(a_file / "ws"), "--trace", str(tmp_path / "t.jsonl")]) == 2
+    assert "Cannot create the workspace" in capsys.readouterr().err
+
+
+def test_trace_show_of_an_empty_file_says_empty_and_fails(capsys, tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("")
+    assert main(["trace", "show", str(empty)]) == 2
+    error = capsys.readouterr().err
+    assert "is empty" in error and "killed or still running" not in error
+
+
+def test_a_models_list_that_is_not_a_list_falls_back_to_the_model_given(tmp_path):
+    # A server (not mlx_lm.server) whose /v1/models answers `[]`: no traceback, no model id from it.
+    import http.server
+    import threading
+
+    from agentkit.serving.endpoint import _first_model_id
+
+    class Answer(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):  # noqa: N802 - the name http.server calls
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.end_headers()
+            self.wfile.write(b"[]")
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.handle_request, daemon=True)
+    thread.start()
+    try:
+        assert _first_model_id(f"http://127.0.0.1:{server.server_port}/v1", "k") is None
+    finally:
+        thread.join(5)
+        server.server_close()
+
+
+@pytest.mark.parametrize("argv,words", [
+    (["toy", "train", "--steps", "0"], "--steps: must be at least 1, got 0"),
+    (["toy", "data", "--transcripts", "-4"], "--transcripts: must be at least 1"),
+    (["toy", "eval", "--tasks", "0"], "--tasks: must be at least 1"),
+    (["toy", "train", "--max-minutes", "-1"], "--max-minutes: must be greater than 0"),
+    (["bench", "speed", "--max-tokens", "0"], "--max-tokens: must be at least 1"),
+])
+def test_toy_and_bench_numbers_are_range_checked(capsys, argv, words):
+    assert words in _bad_argument(capsys, argv)

@@ -45,3 +45,20 @@ def test_chat_reads_piped_messages_until_end_of_input(command):
     (_, _, _, first_prompt, _), (_, _, _, second_prompt, second_cached) = stats
     # The second request starts with the first conversation: the server's cache covers it.
     assert second_prompt > first_prompt and second_cached >= first_prompt
+
+
+def test_the_answer_view_shows_escape_sequences_instead_of_obeying_them():
+    import io
+
+    from rich.console import Console
+
+    from agentkit.chat.command import AnswerView
+    from agentkit.parsing import ContentDelta, ReasoningDelta
+
+    view = AnswerView()
+    view.add(ReasoningDelta(text="\x1b]0;title\x07"))
+    view.add(ContentDelta(text="hi \x1b]52;c;cm0gLXJm\x07 \x1b[2J"))
+    console = Console(file=io.StringIO(), width=80, force_terminal=True, color_system=None)
+    console.print(view.render())
+    out = console.file.getvalue()
+    assert "\x1b]" not in out and "\x1b[2J" not in out and "\\x1b]52" in out

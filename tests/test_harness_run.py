@@ -166,3 +166,32 @@ def test_a_right_answer_from_an_ungrounded_call_is_not_right(tmp_path):
     [run] = run_suite(client, "m", suite, AgentConfig(), tmp_path)
     assert run.answer_ok and run.outcome == "failure"
     assert [p.summary for p in run.problems] == ['ungrounded argument city="Tags"']
+
+
+@pytest.mark.parametrize("width", [80, 200])
+def test_markup_in_names_is_printed_as_written(tmp_path, width):
+    # "[/]" closes a rich style that was never opened: read as markup, it crashed the report.
+    config = AgentConfig()
+    dense, moe = "[/]dense", "moe[bold]"
+    runs = {dense: run_suite(dense_client(), dense, SUITE, config, tmp_path),
+            moe: run_suite(moe_client(), moe, SUITE, config, tmp_path)}
+    traces = {r.trace: read_trace(r.trace) for rs in runs.values() for r in rs}
+    setup = RunSetup(suite="[/]mini", pattern="react", thinking=False, repeats=1, agent_config=config.model_dump(),
+                     models={dense: "[/]", moe: "m"}, versions={"mlx": "[/]"}, seed="none sent", chip="[/]")
+    summary = build_summary(setup, [dense, moe], runs, traces)
+    console = Console(record=True, width=width)
+    print_report(summary, console)
+    flat = " ".join(console.export_text().split())
+    assert "[/]dense: 2/2 right" in flat and "suite '[/]mini'" in flat
+
+
+def test_results_are_written_before_the_report_is_printed(summary, tmp_path, monkeypatch):
+    from agentkit.harness import compare, report_terminal
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the terminal failed")
+
+    monkeypatch.setattr(report_terminal, "print_report", broken)
+    with pytest.raises(RuntimeError):
+        compare.publish(summary, tmp_path / "out", Console(record=True))
+    assert (tmp_path / "out" / "summary.json").is_file() and (tmp_path / "out" / "report.html").is_file()

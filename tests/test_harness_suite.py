@@ -110,3 +110,55 @@ def test_every_default_task_states_its_facts():
     for task in load_suite("default").tasks:
         assert task.check.values or task.check.kind == "numeric", task.id
         assert task.check.kind != "numeric" or task.check.number is not None, task.id
+
+
+# --- a hostile suite is refused at load (issue 13) -----------------------------
+
+def _suite_file(tmp_path, **task):
+    import json
+
+    fields = {"id": "t1", "prompt": "hi", "tools": ["calculator"]} | task
+    path = tmp_path / "hostile.json"
+    path.write_text(json.dumps({"name": "hostile", "tasks": [fields]}))
+    return path
+
+
+@pytest.mark.parametrize("task,field,words", [
+    ({"files": {"../escape.txt": "x"}}, "tasks[0].files", "'../escape.txt' is not a relative path"),
+    ({"files": {"/tmp/abs.txt": "x"}}, "tasks[0].files", "'/tmp/abs.txt' is not a relative path"),
+    ({"files": {"a/../../b": "x"}}, "tasks[0].files", "is not a relative path"),
+    ({"files": {"C:\\\\x": "x"}}, "tasks[0].files", "is not a relative path"),
+    ({"id": "../../etc/x"}, "tasks[0].id", "is not a plain name"),
+    ({"id": "/tmp/x"}, "tasks[0].id", "is not a plain name"),
+    ({"tools": ["rm_rf"]}, "tasks[0].tools", "no tool named 'rm_rf'"),
+])
+def test_a_hostile_suite_is_refused_with_one_line_naming_the_field(tmp_path, task, field, words):
+    with pytest.raises(SuiteError) as error:
+        load_suite(str(_suite_file(tmp_path, **task)))
+    message = error.value.message
+    assert "\n" not in message
+    assert f"{field}: " in message and words in message
+
+
+def test_repeated_task_ids_are_refused(tmp_path):
+    import json
+
+    path = tmp_path / "twice.json"
+    task = {"id": "t1", "prompt": "hi", "tools": []}
+    path.write_text(json.dumps({"name": "twice", "tasks": [task, task]}))
+    with pytest.raises(SuiteError, match="repeated: t1"):
+        load_suite(str(path))
+
+
+def test_a_binary_suite_is_one_line(tmp_path):
+    path = tmp_path / "binary.json"
+    path.write_bytes(b"\xff\xfe\x00garbage\x80")
+    with pytest.raises(SuiteError, match="not a text file"):
+        load_suite(str(path))
+
+
+def test_the_example_tool_names_are_the_toolbox(tmp_path):
+    from agentkit.tools import example_tools
+    from agentkit.tools.examples import EXAMPLE_TOOL_NAMES
+
+    assert tuple(example_tools(tmp_path).names) == EXAMPLE_TOOL_NAMES

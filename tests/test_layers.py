@@ -18,7 +18,7 @@ PACKAGE = REPO_ROOT / "agentkit"
 
 # Bottom to top. A module may import from its own layer or below, never above.
 LAYERS: list[set[str]] = [
-    {"agentkit", "errors"},                       # the package's version, and the kit's exceptions
+    {"agentkit", "errors", "cli_types"},          # the package's version, the kit's exceptions, argparse types
     {"parsing", "tools", "prompts", "trace"},     # pure parts and records
     {"serving"},                                  # find a model, render its template, start the server
     {"client"},                                   # talk to it

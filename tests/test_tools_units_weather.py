@@ -160,3 +160,18 @@ def test_bad_unit_is_invalid_arguments():
     result = weather("Oslo", "kelvin")
     assert result.error_kind == "invalid_arguments"
     assert "'unit' expects \"celsius\" | \"fahrenheit\"" in result.content
+
+
+@pytest.mark.parametrize("value", [1e308, float("inf"), float("-inf"), float("nan")])
+def test_overflow_inf_and_nan_get_a_clear_error(value):
+    result = units(value, "km", "mm")
+    assert not result.ok and result.error_kind == "tool_error"
+    assert "OverflowError" not in result.content and "ValueError" not in result.content
+    assert "too large" in result.content or "not a finite number" in result.content
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_a_boolean_is_not_a_number(value):
+    result = units(value, "km", "m")
+    assert not result.ok and result.error_kind == "invalid_arguments"
+    assert "parameter 'value' expects number" in result.content

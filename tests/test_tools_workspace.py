@@ -179,3 +179,116 @@ def test_symlink_loop_is_an_error_not_a_crash(box, layout):
 def test_nul_byte_in_a_path_is_an_error_not_a_crash(box):
     result = run(box, "write_file", path="a\x00b.txt", content="x")
     assert result.error_kind == "tool_error" and "not a usable path" in result.content
+
+
+# --- the sweep of issue 13: races, pipes, long names -------------------------
+
+def test_a_fifo_does_not_block_read_file(box, layout):
+    # Opening a FIFO for reading waits for a writer; the tool must refuse it at once.
+    os.mkfifo(layout[0] / "pipe")
+    result = run(box, "read_file", path="pipe")
+    assert not result.ok and "not a regular file" in result.content
+    assert result.elapsed_s < 5
+
+
+def test_a_fifo_is_not_written_through(box, layout):
+    os.mkfifo(layout[0] / "pipe")
+    result = run(box, "write_file", path="pipe", content="x")
+    # No reader: the non-blocking open fails at once (ENXIO) instead of waiting for one.
+    assert not result.ok and result.content.startswith("Error: cannot write 'pipe'")
+    assert result.elapsed_s < 5
+
+
+@pytest.mark.parametrize("tool_name,key", [("read_file", "path"), ("write_file", "path"),
+                                           ("list_files", "directory")])
+def test_a_too_long_name_hides_the_host_path(box, layout, tool_name, key):
+    arguments = {key: "a" * 300} | ({"content": "x"} if tool_name == "write_file" else {})
+    result = box.run(tool_name, arguments)
+    assert not result.ok
+    assert str(layout[0].parent) not in result.content
+    assert "name too long" in result.content.lower()
+
+
+def test_a_folder_swapped_for_a_symlink_after_the_check_cannot_be_escaped(layout, monkeypatch):
+    # Deterministic version of the race: swap the folder right after resolve_inside has checked it.
+    from agentkit.tools import workspace
+
+    root, outside = layout
+    checked = workspace.resolve_inside
+
+    def check_then_swap(root_path, path):
+        real = checked(root_path, path)
+        (root / "docs" / "plan.md").unlink()
+        (root / "docs").rmdir()
+        (root / "docs").symlink_to(outside)
+        return real
+
+    monkeypatch.setattr(workspace, "resolve_inside", check_then_swap)
+    box = ToolBox(make_workspace_tools(root))
+    written = run(box, "write_file", path="docs/key.txt", content="pwned")
+    assert not written.ok and "cannot write 'docs/key.txt'" in written.content
+    assert (outside / "key.txt").read_text() == "TOP SECRET"
+    read = run(box, "read_file", path="docs/key.txt")
+    assert not read.ok and "TOP SECRET" not in read.content
+
+
+def test_a_racing_swapper_never_gets_a_write_outside(layout):
+    # The race as an attacker runs it: another thread flips docs/ between a folder and a symlink.
+    import threading
+
+    root, outside = layout
+    box = ToolBox(make_workspace_tools(root))
+    stop = threading.Event()
+
+    def swapper():
+        while not stop.is_set():
+            link = root / "docs"
+            try:
+                if link.is_symlink():
+                    link.unlink()
+                    link.mkdir()
+                else:
+                    for child in link.iterdir():
+                        child.unlink()
+                    link.rmdir()
+                    link.symlink_to(outside)
+            except OSError:
+                pass
+
+    thread = threading.Thread(target=swapper, daemon=True)
+    thread.start()
+    try:
+        for attempt in range(150):
+            run(box, "write_file", path=f"docs/escaped{attempt}.txt", content="pwned")
+    finally:
+        stop.set()
+        thread.join()
+    assert sorted(p.name for p in outside.iterdir()) == ["key.txt"]
+
+
+def test_a_write_that_times_out_is_stopped(tmp_path):
+    # A killable tool's timeout kills its process: the side effect after the wait never happens.
+    import time
+
+    from agentkit.tools import tool
+
+    marker = tmp_path / "late.txt"
+
+    @tool(killable=True)
+    def slow_write(text: str) -> str:
+        """Write text after a pause.
+
+        Args:
+            text: What to write.
+        """
+        time.sleep(1.5)
+        marker.write_text(text)
+        return "done"
+
+    result = slow_write.run({"text": "late"}, timeout=0.3)
+    assert not result.ok and result.error_kind == "timeout"
+    assert result.content == "Error: slow_write timed out after 0.3s."
+    time.sleep(2)
+    assert not marker.exists()
+    assert slow_write.run({"text": "on time"}, timeout=5).content == "done"
+    assert marker.read_text() == "on time"

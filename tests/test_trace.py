@@ -7,6 +7,7 @@ import pytest
 from rich.console import Console
 
 from agentkit.client.scripted import call_turn, text_turn
+from agentkit.parsing import ContentDelta
 from agentkit.trace import (
     CritiqueEvent, ErrorEvent, FinalAnswer, GuardEvent, ModelCall, PlanEvent, RunEnd, RunStart, StepResultEvent,
     ToolCallEvent, ToolResultEvent, Trace, TraceError, Tracer, TraceWriter, parse_event, read_trace,
@@ -166,3 +167,114 @@ def test_live_view_folds_a_streamed_line_at_the_console_width():
     lines = console.file.getvalue().splitlines()
     assert lines[:4] == ['{"steps": ["Get the ', 'weather in Paris.", ', '"Add the two."]}', "next line"]
     assert max(len(line) for line in lines) <= 20
+
+
+# --- issue 13: hostile text, odd files ---------------------------------------
+
+def _console():
+    return Console(file=io.StringIO(), width=80, force_terminal=True, color_system=None)
+
+
+@pytest.mark.parametrize("sequence", ["\x1b]52;c;cm0gLXJmIH4=\x07", "\x1b]0;pwned\x07", "\x1b[2J", "\x9b2J"])
+def test_control_sequences_from_the_model_are_shown_not_obeyed(sequence):
+    console = _console()
+    view = TraceView(console, live=True)
+    view.event(RunStart(agent="react", task=f"task {sequence}", model="toy-dense", tools=[], config={}))
+    view.delta(ContentDelta(text=f"streamed {sequence}"))
+    view.event(ToolResultEvent(step=1, call_id="c", name="read_file", ok=True, content=f"file {sequence}"))
+    view.event(FinalAnswer(answer=f"answer {sequence}"))
+    out = console.file.getvalue()
+    assert "\x1b]" not in out and "\x1b[2J" not in out and "\x9b" not in out
+    assert "\\x1b" in out or "\\x9b" in out  # shown, so a person sees something was there
+
+
+def test_the_trace_keeps_the_raw_text(tmp_path):
+    path = tmp_path / "t.jsonl"
+    with TraceWriter(path) as writer:
+        writer.write(FinalAnswer(answer="a\x1b[2Jb"))
+    assert read_trace(path).events[0].answer == "a\x1b[2Jb"
+
+
+def test_text_that_is_not_utf8_is_written_not_fatal(tmp_path):
+    # A file name or a task that is not UTF-8 arrives as lone surrogates (surrogateescape).
+    path = tmp_path / "t.jsonl"
+    name = b"caf\xe9.txt".decode("utf-8", "surrogateescape")
+    with TraceWriter(path) as writer:
+        writer.write(RunStart(agent="react", task=f"read {name}", model="m", tools=[], config={}))
+        writer.write(ToolResultEvent(step=1, call_id="c", name="list_files", ok=True, content=f'["{name}"]'))
+    events = read_trace(path).events
+    assert events[0].task == "read caf\\xe9.txt" and "caf\\xe9.txt" in events[1].content
+
+
+def test_a_workspace_name_that_is_not_utf8_reaches_the_model_readably(tmp_path):
+    from agentkit.tools import make_workspace_tools
+
+    os_name = b"caf\xe9.txt"
+    (tmp_path / os_name.decode("utf-8", "surrogateescape")).write_text("x")
+    list_files = make_workspace_tools(tmp_path)[0]
+    result = list_files.run({})
+    assert result.ok and "caf\\xe9.txt" in result.content
+    result.content.encode("utf-8")  # no lone surrogate left to break a request or a trace
+
+
+def test_an_empty_trace_is_an_error_that_says_empty(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_text("")
+    with pytest.raises(TraceError, match="is empty"):
+        read_trace(path)
+
+
+def test_a_binary_trace_is_one_clear_error(tmp_path):
+    path = tmp_path / "binary.jsonl"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\xff\xfe\x00")
+    with pytest.raises(TraceError, match="not a text file"):
+        read_trace(path)
+
+
+def test_a_message_without_role_is_shown_not_a_traceback(tmp_path):
+    path = tmp_path / "t.jsonl"
+    call = ModelCall(purpose="react", step=1, new_messages=[{"content": "no role"}, {"role": "user"}],
+                     tools=[], turn=call_turn(("get_weather", {"city": "Paris"})))
+    with TraceWriter(path) as writer:
+        writer.write(call)
+    show_trace(path, _console())
+
+
+def test_show_clips_a_huge_answer_and_says_so(tmp_path):
+    path = tmp_path / "t.jsonl"
+    with TraceWriter(path) as writer:
+        writer.write(FinalAnswer(answer="word " * 400_000))  # 2 MB: enough to see the cut, fast to test
+    console = _console()
+    show_trace(path, console)
+    out = console.file.getvalue()
+    assert "more characters not shown; the trace has them all" in out
+    assert len(out) < 100_000
+
+
+def test_two_runs_in_the_same_second_get_their_own_trace(tmp_path):
+    from agentkit.trace.writer import claim_trace_path
+
+    first = claim_trace_path(tmp_path, "20261202-091200-react")
+    second = claim_trace_path(tmp_path, "20261202-091200-react")
+    assert first != second and first.exists() and second.exists()
+    assert second.name == "20261202-091200-react-2.jsonl"
+
+
+def test_a_stream_cut_mid_answer_keeps_its_partial_text_in_the_trace(tmp_path):
+    from agentkit.agents.runner import run_agent
+    from agentkit.client.server_errors import interrupted_error
+    from agentkit.errors import StreamInterruptedError
+    from agentkit.tools import ToolBox
+
+    class BreaksMidAnswer:  # the shape of OpenAIClient's failure: the error carries the Turn so far
+        model = "broken"
+
+        def complete(self, messages, tools=None, **options):
+            raise interrupted_error("http://127.0.0.1:1/v1", "the connection broke",
+                                    text_turn("The weather in Paris is 1"))
+
+    path = tmp_path / "t.jsonl"
+    with TraceWriter(path) as writer, pytest.raises(StreamInterruptedError):
+        run_agent("react", BreaksMidAnswer(), ToolBox([]), "Weather in Paris?", tracer=Tracer(writer))
+    calls = read_trace(path).model_calls()
+    assert calls and calls[0].turn.content == "The weather in Paris is 1"

@@ -22,7 +22,9 @@ from pathlib import Path
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.guards import AgentLimitError
 from agentkit.agents.runner import PATTERNS, run_agent
+from agentkit.cli_types import at_least, existing_folder, file_path, folder
 from agentkit.errors import AgentkitError
+from agentkit.parsing.safe_text import mend_surrogates
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
@@ -34,17 +36,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thinking", choices=["on", "off"], default="off", help="ask for reasoning (default: off)")
     parser.add_argument("--parser", choices=["server", "raw"], default="server",
                         help="who reads the tool calls: mlx_lm.server or the kit's parser (default: server)")
-    parser.add_argument("--trace", type=Path, default=None, help="trace file (default: runs/<time>-<pattern>.jsonl)")
+    parser.add_argument("--trace", type=file_path, default=None, help="trace file (default: runs/<time>-<pattern>.jsonl)")
     parser.add_argument("--tools", default=None, help="comma-separated tool names (default: all seven)")
-    parser.add_argument("--workspace", type=Path, default=Path("runs/workspace"),
+    parser.add_argument("--workspace", type=folder, default=Path("runs/workspace"),
                         help="folder the file tools may use (default: %(default)s)")
-    parser.add_argument("--notes", type=Path, default=None, help="notes folder for search_notes (default: the kit's)")
+    parser.add_argument("--notes", type=existing_folder, default=None, help="notes folder for search_notes (default: the kit's)")
     defaults = AgentConfig()
-    parser.add_argument("--max-steps", type=int, default=defaults.max_steps, help="ReAct requests per run")
-    parser.add_argument("--max-tokens", type=int, default=defaults.max_tokens, help="tokens per request")
-    parser.add_argument("--context-budget", type=int, default=defaults.context_budget,
+    parser.add_argument("--max-steps", type=at_least(1), default=defaults.max_steps, help="ReAct requests per run")
+    parser.add_argument("--max-tokens", type=at_least(1), default=defaults.max_tokens, help="tokens per request")
+    parser.add_argument("--context-budget", type=at_least(1), default=defaults.context_budget,
                         help="prompt tokens one request may use")
-    parser.add_argument("--max-rounds", type=int, default=defaults.max_rounds, help="Reflection: critique rounds")
+    parser.add_argument("--max-rounds", type=at_least(1), default=defaults.max_rounds, help="Reflection: critique rounds")
     parser.add_argument("--no-replan", action="store_true", help="Plan-and-Execute: keep the first plan")
 
 
@@ -67,7 +69,10 @@ def select_tools(toolbox: ToolBox, names: str | None) -> ToolBox:
 
 
 def default_trace_path(pattern: str) -> Path:
-    return Path("runs") / f"{time.strftime('%Y%m%d-%H%M%S')}-{pattern}.jsonl"
+    """A new file `runs/<time>-<pattern>.jsonl`, its own even when another run started in the same second."""
+    from agentkit.trace.writer import claim_trace_path
+
+    return claim_trace_path("runs", f"{time.strftime('%Y%m%d-%H%M%S')}-{pattern}")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -78,15 +83,16 @@ def run(args: argparse.Namespace) -> int:
     from agentkit.trace.show import TraceView
 
     config = config_from_args(args)
-    args.workspace.mkdir(parents=True, exist_ok=True)
-    toolbox = select_tools(example_tools(args.workspace, args.notes), args.tools)
-    trace_path = args.trace or default_trace_path(args.pattern)
+    # A task typed in another encoding reaches Python with lone surrogates: show those bytes as \xNN.
+    args.task = mend_surrogates(args.task)
+    toolbox = select_tools(example_tools(_folder(args.workspace), args.notes), args.tools)
+    trace_path = _trace_file(args.trace, args.pattern)
     console = Console()
     # `kill` (SIGTERM) ends the run like Ctrl-C: the trace gets its run_end.
     signal.signal(signal.SIGTERM, _interrupt)
     view = TraceView(console, live=True)
     if args.url is None:
-        console.print(f"starting mlx_lm.server for {args.model}...", highlight=False)
+        console.print(f"starting mlx_lm.server for {args.model}...", highlight=False, markup=False)
     with endpoint_from_args(args) as endpoint, TraceWriter(trace_path) as writer:
         client = OpenAIClient(endpoint)
         tracer = Tracer(writer, on_event=view.event, on_delta=view.delta)
@@ -96,8 +102,31 @@ def run(args: argparse.Namespace) -> int:
         except AgentLimitError:
             pass  # a guard stopped the run: the view printed why, and the verdict counts it as a problem
         finally:
-            console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True)
+            console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True, markup=False)
     return 0 if view.verdict().ok else 1
+
+
+def _folder(path: Path) -> Path:
+    """The workspace folder, created; a path that cannot be one is an error before any server starts."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise AgentkitError(f"Cannot create the workspace {path}: {error.strerror}.",
+                            fix="pass --workspace a folder you can write to") from None
+    return path
+
+
+def _trace_file(path: Path | None, pattern: str) -> Path:
+    """The trace file, created now: a path that cannot be written fails before the server starts, not after."""
+    try:
+        if path is None:
+            return default_trace_path(pattern)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.touch()
+    except OSError as error:
+        raise AgentkitError(f"Cannot write the trace {path or 'runs/'}: {error.strerror}.",
+                            fix="pass --trace a file in a folder you can write to") from None
+    return path
 
 
 def _interrupt(signum: int, frame: object) -> None:

@@ -20,6 +20,7 @@ import time
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.guards import over_budget, stop
 from agentkit.client import Client, History, Turn
+from agentkit.errors import StreamInterruptedError
 from agentkit.trace.events import ModelCall, Purpose
 from agentkit.trace.tracer import Tracer
 
@@ -41,16 +42,26 @@ class AgentModel:
         # The clock lives in the tracer: one run, many loops (a plan's steps), one timeline.
         last_end = self.tracer.last_request_end
         agent_s = started - last_end if last_end is not None else 0.0
-        turn = self.client.complete(
-            history.messages, **history.request_options(), parser=self.config.parser,
-            max_tokens=self.config.max_tokens, temperature=self.config.temperature, on_delta=self.tracer.on_delta)
+        try:
+            turn = self.client.complete(
+                history.messages, **history.request_options(), parser=self.config.parser,
+                max_tokens=self.config.max_tokens, temperature=self.config.temperature, on_delta=self.tracer.on_delta)
+        except StreamInterruptedError as broken:
+            # The text that arrived before the stream broke is evidence: record it, then let the run end.
+            if isinstance(broken.partial, Turn):
+                self._record(history, purpose, broken.partial, agent_s)
+            raise
+        self._record(history, purpose, turn, agent_s)
+        error = over_budget(turn, self.config.context_budget)
+        if error is not None:
+            raise stop(self.tracer, error)
+        return turn
+
+    def _record(self, history: History, purpose: Purpose, turn: Turn, agent_s: float) -> None:
+        """Emit the `model_call` event: only the messages new since this conversation's last request."""
         self.tracer.last_request_end = time.perf_counter()
         _, requests, recorded = self._seen.get(id(history), (history, 0, 0))
         self._seen[id(history)] = (history, requests + 1, len(history.messages))
         tools = [schema["function"]["name"] for schema in history.tools or []]
         self.tracer.emit(ModelCall(purpose=purpose, step=requests + 1, new_messages=history.messages[recorded:],
                                    tools=tools, turn=turn, agent_s=agent_s))
-        error = over_budget(turn, self.config.context_budget)
-        if error is not None:
-            raise stop(self.tracer, error)
-        return turn

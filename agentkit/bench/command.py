@@ -11,10 +11,10 @@ from __future__ import annotations
 import argparse
 import tempfile
 import time
-from pathlib import Path
 
 from rich.console import Console
 
+from agentkit.cli_types import at_least, file_path
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 
 BENCHES = ("speed", "thinking", "multiturn", "concurrency")
@@ -23,18 +23,18 @@ BENCHES = ("speed", "thinking", "multiturn", "concurrency")
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     benches = parser.add_subparsers(dest="bench", metavar="BENCH", required=True)
     speed = _add(benches, "speed", "TTFT and decode tok/s on a fixed prompt, cold (first request) and warm")
-    speed.add_argument("--requests", type=_at_least(2), default=4,
+    speed.add_argument("--requests", type=at_least(2), default=4,
                        help="requests in a row, the first is cold (default: 4)")
-    speed.add_argument("--max-tokens", type=_at_least(1), default=128, help="tokens per request (default: 128)")
+    speed.add_argument("--max-tokens", type=at_least(1), default=128, help="tokens per request (default: 128)")
     speed.add_argument("--no-cache", action="store_true",
                        help="number each prompt, so the prompt cache cannot serve the warm requests")
     speed.add_argument("--natural", action="store_true",
                        help="let the model stop when it wants (default: exactly --max-tokens tokens)")
     thinking = _add(benches, "thinking", "thinking on vs off on a trivial and a hard prompt")
-    thinking.add_argument("--repeats", type=_at_least(1), default=1, help="runs per prompt and setting (default: 1)")
-    thinking.add_argument("--max-tokens", type=_at_least(1), default=1024, help="cap per request (default: 1024)")
+    thinking.add_argument("--repeats", type=at_least(1), default=1, help="runs per prompt and setting (default: 1)")
+    thinking.add_argument("--max-tokens", type=at_least(1), default=1024, help="cap per request (default: 1024)")
     multiturn = _add(benches, "multiturn", "the 10-round pressure test: TTFT and cached tokens per round")
-    multiturn.add_argument("--rounds", type=_at_least(1), default=10, help="requests in the conversation (default: 10)")
+    multiturn.add_argument("--rounds", type=at_least(1), default=10, help="requests in the conversation (default: 10)")
     multiturn.add_argument("--history", type=_choices("kit", "naive", "no-preserve"), default=["kit"],
                            help="how the history is rebuilt each round, comma-separated for several runs: "
                                 "kit, naive, no-preserve (default: kit)")
@@ -48,16 +48,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            help="server: streamed, TTFT measured; raw: the exact output, echoed as written "
                                 "(default: server)")
     concurrency = _add(benches, "concurrency", "1/2/4/8 requests at once: aggregate tok/s and TTFT")
-    concurrency.add_argument("--levels", type=_at_least(1), nargs="+", default=[1, 2, 4, 8],
+    concurrency.add_argument("--levels", type=at_least(1), nargs="+", default=[1, 2, 4, 8],
                              help="concurrency levels (default: 1 2 4 8)")
-    concurrency.add_argument("--max-tokens", type=_at_least(1), default=64, help="tokens per request (default: 64)")
-    concurrency.add_argument("--repeats", type=_at_least(1), default=1, help="batches per level (default: 1)")
+    concurrency.add_argument("--max-tokens", type=at_least(1), default=64, help="tokens per request (default: 64)")
+    concurrency.add_argument("--repeats", type=at_least(1), default=1, help="batches per level (default: 1)")
 
 
 def _add(benches, name: str, help: str) -> argparse.ArgumentParser:
     parser = benches.add_parser(name, help=help, description=help)
     add_endpoint_arguments(parser)
-    parser.add_argument("--json", type=Path, default=None, metavar="FILE", help="also write the result as JSON")
+    parser.add_argument("--json", type=file_path, default=None, metavar="FILE", help="also write the result as JSON")
     return parser
 
 
@@ -136,15 +136,6 @@ def _choices(*allowed: str):
         if wrong:
             raise argparse.ArgumentTypeError(f"{', '.join(wrong)}: choose from {', '.join(allowed)}")
         return values
-    return parse
-
-
-def _at_least(minimum: int):
-    def parse(text: str) -> int:
-        value = int(text)
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
-        return value
     return parse
 
 

@@ -26,9 +26,11 @@ from rich.console import Console, Group
 from rich.live import Live
 from rich.text import Text
 
+from agentkit.cli_types import at_least
 from agentkit.client.history import History
 from agentkit.client.openai_client import OpenAIClient
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta, ToolCallReady
+from agentkit.parsing.safe_text import terminal_safe
 from agentkit.trace.turn import Turn
 
 MAX_TOOL_STEPS = 4
@@ -42,7 +44,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thinking", choices=("on", "off"), default=None,
                         help="reasoning on or off (default: the model's default, on for Qwen)")
     parser.add_argument("--tools", action="store_true", help="give the model the kit's example tools")
-    parser.add_argument("--max-tokens", type=int, default=512, help="per answer (default: 512)")
+    parser.add_argument("--max-tokens", type=at_least(1), default=512, help="per answer (default: 512)")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -124,7 +126,7 @@ def answer(client: OpenAIClient, console: Console, history: History, toolbox, ma
             return
         for call, call_id in zip(turn.tool_calls, turn.call_ids):
             result = toolbox.run(call.name, call.arguments)
-            console.print(Text(f"  {call.name} -> {result.content}", style="yellow"))
+            console.print(Text(terminal_safe(f"  {call.name} -> {result.content}"), style="yellow"))
             history.add_tool_result(call_id, result.content)
 
 
@@ -146,9 +148,10 @@ class AnswerView:
             self.calls.append(f"{event.call.name}({event.call.arguments})")
 
     def render(self, turn: Turn | None = None) -> Group:
-        parts = [Text(self.reasoning, style="dim italic")] if self.reasoning else []
-        parts += [Text(self.content)] if self.content else []
-        parts += [Text(f"  call {call}", style="yellow") for call in self.calls]
+        # Model text is data: its escape sequences are shown, not obeyed (agentkit.parsing.safe_text).
+        parts = [Text(terminal_safe(self.reasoning), style="dim italic")] if self.reasoning else []
+        parts += [Text(terminal_safe(self.content))] if self.content else []
+        parts += [Text(terminal_safe(f"  call {call}"), style="yellow") for call in self.calls]
         parts.append(Text(stats_line(turn) if turn else self._live_stats(), style="cyan"))
         return Group(*parts)
 

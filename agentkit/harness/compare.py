@@ -21,6 +21,7 @@ from importlib import metadata
 from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
+from agentkit.cli_types import at_least, base_url
 from agentkit.harness.run import TaskRun, run_suite, warm_up
 from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
@@ -33,13 +34,13 @@ SEED_NOTE = ("none sent: temperature 0 is greedy decoding, so mlx_lm.server draw
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dense", default="toy-dense", help="dense model (default: %(default)s)")
     parser.add_argument("--moe", default="toy-moe", help="mixture-of-experts model (default: %(default)s)")
-    parser.add_argument("--dense-url", default=None, help="use a running server for the dense model")
-    parser.add_argument("--moe-url", default=None, help="use a running server for the MoE model")
+    parser.add_argument("--dense-url", type=base_url, default=None, help="use a running server for the dense model")
+    parser.add_argument("--moe-url", type=base_url, default=None, help="use a running server for the MoE model")
     parser.add_argument("--pattern", choices=["react", "reflection", "plan"], default="react",
                         help="agent pattern for tasks that do not name one (default: %(default)s)")
     parser.add_argument("--suite", default="default", help="suite name under fixtures/suites or a JSON path")
     parser.add_argument("--thinking", choices=["on", "off"], default="off", help="ask for reasoning (default: off)")
-    parser.add_argument("--repeats", type=int, default=1, help="runs of each task per model (default: 1)")
+    parser.add_argument("--repeats", type=at_least(1), default=1, help="runs of each task per model (default: 1)")
     parser.add_argument("--out", type=Path, default=None,
                         help="write traces, summary.json and report.html here (default: traces in a temp dir)")
     parser.add_argument("--chip", default=None,
@@ -109,7 +110,6 @@ def run(args: argparse.Namespace) -> int:
     )
 
     from agentkit.client import OpenAIClient
-    from agentkit.harness.report_terminal import print_report
     from agentkit.serving.endpoint import open_endpoint
 
     console = Console()
@@ -122,7 +122,8 @@ def run(args: argparse.Namespace) -> int:
     model_ids: dict[str, str] = {}
     wall: dict[str, float] = {}
     total = len(suite.tasks) * args.repeats
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+    # markup=False: a model label or task id like "[/]" is a name, not rich markup.
+    with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         for label, url in plan:
             bar = progress.add_task(f"{label}: starting server", total=total)
@@ -142,11 +143,17 @@ def run(args: argparse.Namespace) -> int:
                                         repeats=args.repeats, on_run=advance)
             wall[label] = time.perf_counter() - started
             progress.update(bar, description=f"{label}: done in {wall[label]:.0f} s")
-    summary = summarize(suite.name, args, config, runs, model_ids, wall)
-    print_report(summary, console)
-    write_outputs(summary, out)
-    console.print(f"traces, summary.json and report.html: {out}", highlight=False, soft_wrap=True)
+    publish(summarize(suite.name, args, config, runs, model_ids, wall), out, console)
     return 0
+
+
+def publish(summary: CompareSummary, out: Path, console) -> None:
+    """Write summary.json and report.html, then print the report: nothing on a terminal may lose a result."""
+    from agentkit.harness.report_terminal import print_report
+
+    write_outputs(summary, out)
+    print_report(summary, console)
+    console.print(f"traces, summary.json and report.html: {out}", highlight=False, soft_wrap=True, markup=False)
 
 
 def summarize(suite_name: str, args: argparse.Namespace, config: AgentConfig, runs: dict[str, list[TaskRun]],

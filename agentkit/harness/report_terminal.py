@@ -33,7 +33,8 @@ def print_report(summary: CompareSummary, console: Console) -> None:
     if console.width >= WIDE:
         console.print(decisions_table(summary))
     else:
-        console.print(f"Decisions on suite '{summary.setup.suite}' (first repeat)", style="italic", highlight=False)
+        console.print(f"Decisions on suite '{summary.setup.suite}' (first repeat)", style="italic", highlight=False,
+                      markup=False)
         for table in decisions_by_task(summary):
             console.print(table)
     console.print(latency_table(summary, narrow=console.width < WIDE))
@@ -41,22 +42,24 @@ def print_report(summary: CompareSummary, console: Console) -> None:
     setup = summary.setup
     console.print(f"suite '{setup.suite}', pattern {setup.pattern} (tasks may override), thinking "
                   f"{'on' if setup.thinking else 'off'}, repeats {setup.repeats}, temperature "
-                  f"{setup.agent_config['temperature']}; seed: {setup.seed}", highlight=False)
+                  f"{setup.agent_config['temperature']}; seed: {setup.seed}", highlight=False, markup=False)
     console.print("models: " + ", ".join(f"{k} = {v}" for k, v in setup.models.items()) + "; versions: "
-                  + ", ".join(f"{k} {v}" for k, v in setup.versions.items()), highlight=False)
-    console.print(f"[bold]{a}[/]: {summary.passed[a]}/{summary.models[a].runs} right, {_count(summary, a)}; "
-                  f"[bold]{b}[/]: {summary.passed[b]}/{summary.models[b].runs} right, {_count(summary, b)}. "
-                  f"Decisions differ on: {', '.join(summary.diverged) or 'no task'}", highlight=False)
+                  + ", ".join(f"{k} {v}" for k, v in setup.versions.items()), highlight=False, markup=False)
+    console.print(Text.assemble(
+        (a, "bold"), f": {summary.passed[a]}/{summary.models[a].runs} right, {_count(summary, a)}; ",
+        (b, "bold"), f": {summary.passed[b]}/{summary.models[b].runs} right, {_count(summary, b)}. ",
+        f"Decisions differ on: {', '.join(summary.diverged) or 'no task'}"))
 
 
 def decisions_table(summary: CompareSummary) -> Table:
-    a, b = summary.labels
-    table = Table(title=f"Decisions on suite '{summary.setup.suite}' (first repeat)", show_lines=True)
+    a, b = (escape(label) for label in summary.labels)  # names from the user: never read as markup
+    table = Table(title=Text(f"Decisions on suite '{summary.setup.suite}' (first repeat)"), show_lines=True)
     for name in ("task", f"{a} decisions", f"{b} decisions", "first divergence", f"{a} outcome", f"{b} outcome"):
         table.add_column(name, overflow="fold")
+    a, b = summary.labels
     for row in summary.tasks:
         d = row.diff
-        table.add_row(f"{row.task}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(describe_divergence(d)),
+        table.add_row(f"{escape(row.task)}\n[dim]{row.pattern}[/]", _side(d, "a"), _side(d, "b"), Text(describe_divergence(d)),
                       _outcome(d.outcome_a) + _problems(row.runs[a][0]),
                       _outcome(d.outcome_b) + _problems(row.runs[b][0]))
     return table
@@ -70,8 +73,8 @@ def decisions_by_task(summary: CompareSummary) -> list[Table]:
         d = row.diff
         table = Table(title=Text(f"{row.task} ({row.pattern})", style="bold"), title_justify="left",
                       caption=Text(f"first divergence: {describe_divergence(d)}"), caption_justify="left")
-        table.add_column(f"{a} decisions", overflow="fold")
-        table.add_column(f"{b} decisions", overflow="fold")
+        table.add_column(f"{escape(a)} decisions", overflow="fold")
+        table.add_column(f"{escape(b)} decisions", overflow="fold")
         table.add_row(_side(d, "a"), _side(d, "b"))
         table.add_row(_outcome(d.outcome_a), _outcome(d.outcome_b))
         tables.append(table)
@@ -87,9 +90,9 @@ def latency_table(summary: CompareSummary, narrow: bool = False) -> Table:
     columns = ("TTFT ms", "tok/s", "steps", "wall s") + (("changed",) if summary.setup.repeats > 1 else ())
     for label in summary.labels:
         for what in columns:
-            table.add_column(f"{label} {what}" if what == "TTFT ms" else what, justify="right")
+            table.add_column(f"{escape(label)} {what}" if what == "TTFT ms" else what, justify="right")
     for row in summary.tasks:
-        cells = [row.task]
+        cells = [escape(row.task)]
         for label in summary.labels:
             m = row.metrics[label]
             cells += [_num(m.ttft_p50_ms), _num(m.decode_tps), _num(m.steps.median), _spread(m)]
@@ -108,7 +111,7 @@ def _latency_rows_per_model(summary: CompareSummary) -> Table:
     for row in summary.tasks:
         for index, label in enumerate(summary.labels):
             m = row.metrics[label]
-            cells = [row.task if index == 0 else "", label, _num(m.ttft_p50_ms), _num(m.decode_tps),
+            cells = [escape(row.task) if index == 0 else "", escape(label), _num(m.ttft_p50_ms), _num(m.decode_tps),
                      _num(m.steps.median), _spread(m)]
             table.add_row(*cells, *([f"{row.changed[label]}/{repeats - 1}"] if repeats > 1 else []),
                           end_section=index == len(summary.labels) - 1)
@@ -119,7 +122,7 @@ def models_table(summary: CompareSummary) -> Table:
     table = Table(title="Per model, over the whole suite")
     table.add_column("metric")
     for label in summary.labels:
-        table.add_column(label, justify="right")
+        table.add_column(escape(label), justify="right")
     rows = [("TTFT p50 / p95 ms", lambda m: f"{_num(m.ttft_p50_ms)} / {_num(m.ttft_p95_ms)}"),
             ("inter-token p50 / p95 ms", lambda m: f"{_num(m.itl_p50_ms, 1)} / {_num(m.itl_p95_ms, 1)}"),
             ("decode tok/s (median)", lambda m: _num(m.decode_tps)),
@@ -140,7 +143,7 @@ def models_table(summary: CompareSummary) -> Table:
     ceilings = summary.setup.decode_ceiling_tps
     if ceilings:
         # Decode is bound by memory bandwidth: how close each model gets to its bound (lesson 19).
-        table.add_row(f"decode vs {summary.setup.chip} ceiling", *(
+        table.add_row(f"decode vs {escape(summary.setup.chip or '')} ceiling", *(
             f"{_num(summary.models[label].decode_tps)} / {_num(ceilings[label])} = "
             f"{(summary.models[label].decode_tps or 0) / ceilings[label]:.1%}" if label in ceilings else "-"
             for label in summary.labels))
@@ -149,7 +152,7 @@ def models_table(summary: CompareSummary) -> Table:
 
 def print_trace_diff(diff: DecisionDiff, label_a: str, label_b: str, console: Console) -> None:
     """`agentkit trace diff A B`: the aligned decisions of two traces, row by row."""
-    table = Table(title=f"Decisions: A = {label_a}, B = {label_b}", show_lines=False)
+    table = Table(title=Text(f"Decisions: A = {label_a}, B = {label_b}"), show_lines=False)
     for name in ("#", "A", "", "B"):
         table.add_column(name, overflow="fold")
     for i, pair in enumerate(diff.pairs, start=1):

@@ -21,16 +21,19 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
+from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
 from agentkit.errors import AgentkitError
+from agentkit.tools.examples import EXAMPLE_TOOL_NAMES
 from agentkit.trace.verdict import find_leaked_markup
 
 SUITES_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "suites"
 _NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+# A task id names its trace file (`<id>-r0.jsonl`): no slash, no leading dot.
+_TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]*")
 
 
 class ExpectedCall(BaseModel):
@@ -66,6 +69,36 @@ class Task(BaseModel):
         default=None, description="Expected calls per model turn that made calls; None: calls are not checked.")
     check: AnswerCheck = Field(default_factory=AnswerCheck, description="The checker for the final answer.")
 
+    # A suite is a file anyone can hand you: nothing in it may name a path
+    # outside the run's folders, and a typo in a tool name must not run quietly.
+    @field_validator("id")
+    @classmethod
+    def _id_is_a_file_name(cls, value: str) -> str:
+        if not _TASK_ID.fullmatch(value):
+            raise ValueError(f"{value!r} is not a plain name: use letters, digits, '-', '_' and '.', "
+                             "starting with a letter or digit (it names the task's trace file)")
+        return value
+
+    @field_validator("tools")
+    @classmethod
+    def _tools_exist(cls, value: list[str]) -> list[str]:
+        unknown = [name for name in value if name not in EXAMPLE_TOOL_NAMES]
+        if unknown:
+            raise ValueError(f"no tool named {', '.join(map(repr, unknown))}; "
+                             f"the example tools are: {', '.join(EXAMPLE_TOOL_NAMES)}")
+        return value
+
+    @field_validator("files")
+    @classmethod
+    def _files_stay_inside(cls, value: dict[str, str]) -> dict[str, str]:
+        for name in value:
+            posix = PurePosixPath(name.replace("\\", "/"))
+            if (not name.strip() or "\0" in name or posix.is_absolute() or PureWindowsPath(name).is_absolute()
+                    or name.startswith("~") or ".." in posix.parts or posix == PurePosixPath(".")):
+                raise ValueError(f"{name!r} is not a relative path inside the workspace "
+                                 "(no '..', no absolute path, e.g. 'notes/todo.txt')")
+        return value
+
 
 class Suite(BaseModel):
     """A named list of tasks."""
@@ -73,6 +106,14 @@ class Suite(BaseModel):
     name: str = Field(description="Suite name.")
     description: str = Field(default="", description="What the suite covers.")
     tasks: list[Task] = Field(description="The tasks, run in order.")
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Suite:
+        ids = [task.id for task in self.tasks]
+        repeated = sorted({task_id for task_id in ids if ids.count(task_id) > 1})
+        if repeated:  # two tasks with one id would write one trace file
+            raise ValueError(f"task ids must be unique; repeated: {', '.join(repeated)}")
+        return self
 
 
 class SuiteError(AgentkitError):
@@ -87,11 +128,30 @@ def load_suite(name_or_path: str) -> Suite:
     if not path.is_file():
         known = ", ".join(sorted(p.stem for p in SUITES_DIR.glob("*.json"))) or "none"
         raise SuiteError(f"No suite at {path}.", fix=f"use one of: {known}, or pass a path to a suite JSON file")
+    fix = "compare it with fixtures/suites/default.json"
     try:
-        return Suite.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValidationError) as exc:
-        raise SuiteError(f"Suite {path} is not valid: {exc}",
-                         fix="compare it with fixtures/suites/default.json") from exc
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SuiteError(f"Suite {path} is not a text file (not UTF-8).", fix=fix) from None
+    except json.JSONDecodeError as exc:
+        raise SuiteError(f"Suite {path} is not valid JSON: {exc}.", fix=fix) from None
+    except OSError as exc:
+        raise SuiteError(f"Cannot read suite {path}: {exc.strerror}.", fix=fix) from None
+    try:
+        return Suite.model_validate(data)
+    except ValidationError as exc:
+        raise SuiteError(f"Suite {path} is not valid: {_first_error(exc, data)}", fix=fix) from None
+
+
+def _first_error(error: ValidationError, data: Any) -> str:
+    """pydantic's first complaint on one line, its field named as the file names it (tasks[2].files)."""
+    first = error.errors()[0]
+    where = ""
+    for part in first["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    message = first["msg"].removeprefix("Value error, ")
+    more = f" (and {error.error_count() - 1} more)" if error.error_count() > 1 else ""
+    return f"{where or 'the file'}: {message}{more}".replace("\n", " ")
 
 
 def check_answer(check: AnswerCheck, answer: str | None) -> bool:

@@ -10,15 +10,18 @@ import argparse
 import signal
 
 
+from agentkit.cli_types import port, positive_float
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", metavar="MODEL",
                         help="toy-dense, toy-moe, a model directory, or a Hugging Face id")
-    parser.add_argument("--port", type=int, default=None, help="port (default: a free one)")
+    parser.add_argument("--port", type=port, default=None, help="port (default: a free one)")
     parser.add_argument("--template", default=None,
                         help="chat template: a kit name (qwen3.6, hermes) or a .jinja path")
     parser.add_argument("--host", default="127.0.0.1",
                         help="address to listen on (default: 127.0.0.1, this machine only)")
-    parser.add_argument("--ready-timeout", type=float, default=60.0,
+    parser.add_argument("--ready-timeout", type=positive_float, default=60.0,
                         help="seconds to wait for the model to load (default: 60)")
 
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
+from agentkit.cli_types import base_url
 from agentkit.errors import IncompleteModelError, ModelNotFoundError
 from agentkit.serving.backend import install_hint, probe_backend
 from agentkit.serving.models import TOY_MODELS, resolve_model
@@ -160,7 +161,7 @@ def report(checks: list[Check]) -> int:
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--url", default=None,
+    parser.add_argument("--url", type=base_url, default=None,
                         help="server to look for (default: mlx_lm.server's own default, "
                         "port 8080 on this machine); when given, no answer is a failure")
 

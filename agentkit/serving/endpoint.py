@@ -24,6 +24,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from agentkit.cli_types import base_url
 from agentkit.serving.models import model_directory
 
 DEFAULT_MODEL = "toy-dense"
@@ -53,7 +54,7 @@ class Endpoint:
 def add_endpoint_arguments(parser: argparse.ArgumentParser, default_model: str = DEFAULT_MODEL) -> None:
     parser.add_argument("--model", default=default_model,
                         help="toy name, model directory or Hugging Face id to serve (default: %(default)s)")
-    parser.add_argument("--url", default=None,
+    parser.add_argument("--url", type=base_url, default=None,
                         help="base URL of a server that is already running (then --model is the model id to send)")
     parser.add_argument("--template", default=None, help="chat template to serve with: qwen3.6 or hermes")
     parser.add_argument("--api-key", default="not-needed", help="API key for --url servers that need one")
@@ -86,5 +87,5 @@ def _first_model_id(url: str, api_key: str) -> str | None:
         with urllib.request.urlopen(req, timeout=5) as resp:
             data = json.loads(resp.read() or b"{}").get("data") or []
         return data[0]["id"] if data else None
-    except (OSError, ValueError, KeyError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError):
+        return None  # not an OpenAI-style list (e.g. a body of `[]`): fall back to --model

@@ -10,6 +10,7 @@ import argparse
 
 from rich.table import Table
 
+from agentkit.cli_types import at_least, positive_float
 from agentkit.sizing.estimate import GB, FitReport
 from agentkit.sizing.kv_cache import layer_pattern
 
@@ -65,14 +66,14 @@ def _add_layer_rows(table: Table, report: FitReport) -> None:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", metavar="MODEL",
                         help="toy-dense, toy-moe, a model directory, a config.json, or a downloaded HF id")
-    parser.add_argument("--memory", type=float, default=None, metavar="GB", help="the Mac's RAM, e.g. 48")
-    parser.add_argument("--context", type=int, default=None, metavar="N",
+    parser.add_argument("--memory", type=positive_float, default=None, metavar="GB", help="the Mac's RAM, e.g. 48")
+    parser.add_argument("--context", type=at_least(1), default=None, metavar="N",
                         help="context to size the KV cache for (default: 32768 or the model's maximum)")
-    parser.add_argument("--bits", type=float, default=None, metavar="B",
+    parser.add_argument("--bits", type=positive_float, default=None, metavar="B",
                         help="bits per weight to plan for, e.g. 4, 6, 8, 16 (default: as stored)")
     where = parser.add_mutually_exclusive_group()
     where.add_argument("--chip", default=None, help="Apple chip, e.g. 'M4', 'M4 Pro', 'M4 Max'")
-    where.add_argument("--bandwidth", type=float, default=None, metavar="GBps",
+    where.add_argument("--bandwidth", type=positive_float, default=None, metavar="GBps",
                        help="memory bandwidth in GB/s, for any other machine")
 
 

@@ -8,9 +8,9 @@ can never disagree.
 
 import inspect
 import json
-from typing import Any, Callable, get_type_hints
+from typing import Annotated, Any, Callable, get_type_hints
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, create_model
 
 # Key order inside one property schema. pydantic sorts keys alphabetically;
 # we put the type first because that is the order people write (and read) them
@@ -35,7 +35,10 @@ def build_arguments_model(fn: Callable, arg_docs: dict[str, str]) -> type[BaseMo
                 "add one (e.g. `city: str`) so the schema can tell the model what to send."
             )
         default = ... if param.default is param.empty else param.default
-        fields[param.name] = (hints[param.name], Field(default, description=arg_docs.get(param.name)))
+        hint = hints[param.name]
+        if hint in (int, float):  # the validator adds no schema text: the model reads the same schema
+            hint = Annotated[hint, BeforeValidator(_not_a_bool)]
+        fields[param.name] = (hint, Field(default, description=arg_docs.get(param.name)))
     unknown = set(arg_docs) - set(fields)
     if unknown:
         raise TypeError(
@@ -47,6 +50,14 @@ def build_arguments_model(fn: Callable, arg_docs: dict[str, str]) -> type[BaseMo
     # string parameters because models often write `"expression": 2+3` as 5.
     config = ConfigDict(extra="forbid", coerce_numbers_to_str=True)
     return create_model(f"{fn.__name__}_arguments", __config__=config, **fields)
+
+
+def _not_a_bool(value: Any) -> Any:
+    # pydantic reads `true` as 1 for a number; a model that sends `true` for a
+    # number has made a mistake worth telling it about, not a 1.
+    if isinstance(value, bool):
+        raise ValueError("a boolean is not a number")
+    return value
 
 
 def parameters_schema(model: type[BaseModel]) -> dict:

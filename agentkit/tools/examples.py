@@ -9,6 +9,11 @@ from agentkit.tools.units import convert_units
 from agentkit.tools.weather import get_weather
 from agentkit.tools.workspace import make_workspace_tools
 
+# The names, in the order of example_tools (and of the toy models' training data);
+# a suite is checked against them before anything runs.
+EXAMPLE_TOOL_NAMES = ("get_weather", "calculator", "convert_units", "search_notes",
+                      "list_files", "read_file", "write_file")
+
 
 def example_tools(workspace: Path | str, notes_dir: Path | str | None = None) -> ToolBox:
     """get_weather, calculator, convert_units, search_notes, list_files, read_file, write_file.

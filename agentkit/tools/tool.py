@@ -22,6 +22,7 @@ for the model, so the agent loop can show it as an observation and carry on.
 """
 
 import json
+import multiprocessing
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from typing import Any, Callable, Literal
 
 from pydantic import BaseModel, ValidationError
 
+from agentkit.parsing.safe_text import mend_surrogates
 from agentkit.tools.arguments import build_arguments_model, describe_errors, parameters_schema, signature_hint
 from agentkit.tools.docstrings import parse_docstring
 
@@ -69,6 +71,8 @@ class Tool:
     parameters: dict
     fn: Callable[..., Any]
     arguments_model: type[BaseModel] = field(repr=False)
+    killable: bool = False
+    """Run each call in a child process that a timeout kills (for tools with side effects)."""
 
     @property
     def schema(self) -> dict:
@@ -92,7 +96,8 @@ class Tool:
 
         def result(ok: bool, content: str, kind: ErrorKind | None = None) -> ToolResult:
             shown = arguments if isinstance(arguments, dict) else {}
-            return ToolResult(name=self.name, arguments=shown, ok=ok, content=content,
+            # A file name that is not UTF-8 must not break the request or the trace: show its bytes as \xNN.
+            return ToolResult(name=self.name, arguments=shown, ok=ok, content=mend_surrogates(content),
                               error_kind=kind, elapsed_s=time.perf_counter() - start)
 
         if not isinstance(arguments, dict):
@@ -109,7 +114,10 @@ class Tool:
         # parameter arrives as 21.0, which is what the type hint promised.
         kwargs = {name: getattr(validated, name) for name in self.parameters["properties"]}
         try:
-            value = _call_with_timeout(self.fn, kwargs, timeout, thread_name=f"tool-{self.name}")
+            if self.killable:
+                value = _call_in_process(self.fn, kwargs, timeout)
+            else:
+                value = _call_with_timeout(self.fn, kwargs, timeout, thread_name=f"tool-{self.name}")
         except _TimedOut:
             return result(False, f"Error: {self.name} timed out after {timeout:g}s.", "timeout")
         except ToolError as error:
@@ -128,8 +136,14 @@ class Tool:
         return f"Call it as {signature_hint(self.name, self.parameters)}."
 
 
-def tool(fn: Callable | None = None, *, name: str | None = None, description: str | None = None):
-    """Decorator: ``@tool`` or ``@tool(name=..., description=...)`` turns ``fn`` into a `Tool`."""
+def tool(fn: Callable | None = None, *, name: str | None = None, description: str | None = None,
+         killable: bool = False):
+    """Decorator: ``@tool`` or ``@tool(name=..., description=..., killable=...)`` turns ``fn`` into a `Tool`.
+
+    ``killable=True`` is for tools with side effects (writing a file, sending a
+    message): each call runs in a child process, and a timeout kills it, so a
+    call the model was told timed out cannot finish later behind its back.
+    """
 
     def wrap(fn: Callable) -> Tool:
         summary, arg_docs = parse_docstring(fn.__doc__)
@@ -140,8 +154,8 @@ def tool(fn: Callable | None = None, *, name: str | None = None, description: st
                 "the model reads to decide when to call it. Add one."
             )
         model = build_arguments_model(fn, arg_docs)
-        return Tool(name=name or fn.__name__, description=text,
-                    parameters=parameters_schema(model), fn=fn, arguments_model=model)
+        return Tool(name=name or fn.__name__, description=text, parameters=parameters_schema(model),
+                    fn=fn, arguments_model=model, killable=killable)
 
     return wrap(fn) if fn is not None else wrap
 
@@ -165,8 +179,9 @@ def _call_with_timeout(fn: Callable, kwargs: dict, timeout: float, thread_name: 
     """Run ``fn(**kwargs)`` in a worker thread and stop waiting after ``timeout`` seconds.
 
     Python cannot kill a thread, so a hung tool keeps running in the background;
-    the thread is a daemon so it cannot keep the process alive at exit. What
-    matters for the agent is that it stops waiting and tells the model.
+    the thread is a daemon so it cannot keep the process alive at exit. That is
+    harmless for a tool that only computes or reads; a tool with side effects
+    is declared ``killable`` and goes through `_call_in_process` instead.
     """
     outcome: dict[str, Any] = {}
 
@@ -184,3 +199,43 @@ def _call_with_timeout(fn: Callable, kwargs: dict, timeout: float, thread_name: 
     if "error" in outcome:
         raise outcome["error"]
     return outcome.get("value")
+
+
+def _call_in_process(fn: Callable, kwargs: dict, timeout: float) -> Any:
+    """Run ``fn(**kwargs)`` in a forked child process and kill it after ``timeout`` seconds.
+
+    A process, unlike a thread, can be killed: once the model is told "timed
+    out", the call has really stopped. "fork" copies this process as it is, so
+    the tool may be a closure (the workspace tools are); the value or the
+    exception comes back pickled through a pipe.
+    """
+    context = multiprocessing.get_context("fork")
+    receiving, sending = context.Pipe(duplex=False)
+
+    def target() -> None:
+        try:
+            outcome: tuple[str, Any] = ("value", fn(**kwargs))
+        except BaseException as error:  # re-raised in the parent below
+            outcome = ("error", error)
+        try:
+            sending.send(outcome)
+        except Exception as error:  # a value or an exception that cannot be pickled
+            sending.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
+
+    child = context.Process(target=target, name="tool-call", daemon=True)
+    child.start()
+    sending.close()  # ours is closed, so recv() sees EOF if the child dies without a word
+    try:
+        if not receiving.poll(timeout):
+            raise _TimedOut
+        kind, payload = receiving.recv()
+    except EOFError:
+        raise RuntimeError("the tool's process ended without a result") from None
+    finally:
+        if child.is_alive():
+            child.kill()
+        child.join()
+        receiving.close()
+    if kind == "error":
+        raise payload
+    return payload

@@ -114,7 +114,14 @@ def convert_units(value: float, from_unit: str, to_unit: str) -> dict:
         to_unit: Unit to convert to, of the same kind as from_unit.
     """
     source, target = canonical_unit(from_unit), canonical_unit(to_unit)
+    # JSON allows Infinity and NaN, and 1e308 km in mm overflows to inf;
+    # neither is a measurement, and rounding them would fail with a riddle.
+    if not math.isfinite(value):
+        raise ToolError(f"value {value} is not a finite number; send an ordinary number such as 12.5.")
     result = convert(value, source, target)
+    if not math.isfinite(result):
+        raise ToolError(f"{value:g} {source} in {target} is too large to represent; "
+                        "send a smaller value or convert to a larger unit.")
     return {
         "value": round_result(value),
         "from_unit": source,

@@ -5,13 +5,18 @@ model sends goes through `resolve_inside`, which refuses absolute paths and
 ``..``, then resolves symlinks and checks that the real path is still inside the
 workspace. The tools then work on that resolved path, never on the raw text.
 
-(This guards against a confused model, not against another process swapping
-files between the check and the use; that would need OS-level sandboxing.)
+The check alone cannot stop another process that swaps a checked folder for a
+symlink between the check and the use, so reads and writes then go through
+`confined` (one folder at a time, never following a symlink), and write_file
+runs in a process that a timeout kills (`@tool(killable=True)`).
 """
 
 import difflib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
+from agentkit.tools.confined import NotRegularFile, read_inside, write_inside
 from agentkit.tools.tool import Tool, ToolError, tool
 
 MAX_READ_BYTES = 64_000  # about 16k tokens: more would swamp a small context window
@@ -42,9 +47,30 @@ def resolve_inside(root: Path, path: str) -> Path:
     return real
 
 
+@contextmanager
+def _os_errors(verb: str, path: str) -> Iterator[None]:
+    """Turn an OSError (a name too long, a folder swapped for a symlink) into a ToolError.
+
+    Only ``strerror`` is quoted: the exception's own text holds the absolute
+    host path, which the model has no business seeing.
+    """
+    try:
+        yield
+    except NotRegularFile:
+        raise ToolError(f"'{path}' is not a regular file (a pipe, device or socket); "
+                        f"{verb} works only on regular files.") from None
+    except OSError as error:
+        raise ToolError(f"cannot {verb} '{path}': {error.strerror or type(error).__name__}.") from None
+
+
 def _shown(root: Path, real: Path) -> str:
     """A resolved path as the model should write it: relative, with forward slashes."""
     return real.relative_to(root).as_posix() if real != root else "."
+
+
+def _relative(root: Path, real: Path) -> PurePosixPath:
+    """The checked path relative to the root, the form `confined` walks one name at a time."""
+    return PurePosixPath(real.relative_to(root).as_posix())
 
 
 def _entries(directory: Path) -> list[str]:
@@ -85,11 +111,12 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             directory: Directory relative to the workspace root.
         """
         real = resolve_inside(root, directory or ".")
-        if not real.exists():
-            raise _not_found(root, directory)
-        if not real.is_dir():
-            raise ToolError(f"'{directory}' is a file, not a directory; use read_file to read it.")
-        names = _entries(real)
+        with _os_errors("list", directory):
+            if not real.exists():
+                raise _not_found(root, directory)
+            if not real.is_dir():
+                raise ToolError(f"'{directory}' is a file, not a directory; use read_file to read it.")
+            names = _entries(real)
         if not names:
             return f"The directory '{_shown(root, real)}' is empty."
         if len(names) > MAX_LISTED:
@@ -104,21 +131,24 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             path: File path relative to the workspace root, e.g. "notes/todo.txt".
         """
         real = resolve_inside(root, path)
-        if not real.exists():
-            raise _not_found(root, path)
-        if real.is_dir():
-            raise ToolError(f"'{path}' is a directory; use list_files to see what it contains.")
-        size = real.stat().st_size
-        if size > MAX_READ_BYTES:
-            raise ToolError(f"'{path}' is {size} bytes; read_file reads at most {MAX_READ_BYTES} bytes.")
+        with _os_errors("read", path):
+            if not real.exists():
+                raise _not_found(root, path)
+            if real.is_dir():
+                raise ToolError(f"'{path}' is a directory; use list_files to see what it contains.")
+            size = real.stat().st_size
+            if size > MAX_READ_BYTES:
+                raise ToolError(f"'{path}' is {size} bytes; read_file reads at most {MAX_READ_BYTES} bytes.")
+            data = read_inside(str(root), _relative(root, real), MAX_READ_BYTES)
+        if len(data) > MAX_READ_BYTES:  # it grew after the size check
+            raise ToolError(f"'{path}' is over {MAX_READ_BYTES} bytes; read_file reads at most {MAX_READ_BYTES} bytes.")
         try:
-            return real.read_text(encoding="utf-8")
+            return data.decode("utf-8")
         except UnicodeDecodeError:
             raise ToolError(f"'{path}' is not a UTF-8 text file.") from None
-        except OSError as error:  # strerror only: the message must not reveal the real path
-            raise ToolError(f"cannot read '{path}': {error.strerror}.") from None
 
-    @tool
+    # killable: a write that hangs (a full network disk) is stopped, not left to land later.
+    @tool(killable=True)
     def write_file(path: str, content: str) -> str:
         """Write text to a file in the workspace, creating or replacing it.
 
@@ -127,7 +157,9 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             content: The full text to write.
         """
         real = resolve_inside(root, path)
-        if real == root or real.is_dir():
+        with _os_errors("write", path):
+            is_dir = real == root or real.is_dir()
+        if is_dir:
             example = f"{_shown(root, real)}/new.txt"
             raise ToolError(f"'{path}' is a directory; give a file path such as '{example}'.")
         data = content.encode("utf-8")
@@ -135,14 +167,11 @@ def make_workspace_tools(root: Path | str) -> list[Tool]:
             raise ToolError(
                 f"content is {len(data)} bytes; write_file writes at most {MAX_WRITE_BYTES} bytes."
             )
-        blocking = next((p for p in real.parents if p.is_relative_to(root) and p.is_file()), None)
-        if blocking is not None:
-            raise ToolError(f"'{_shown(root, blocking)}' is a file, so '{path}' cannot be created inside it.")
-        try:
-            real.parent.mkdir(parents=True, exist_ok=True)
-            real.write_bytes(data)
-        except OSError as error:  # e.g. a parent is a file; strerror keeps the real path out
-            raise ToolError(f"cannot write '{path}': {error.strerror}.") from None
+        with _os_errors("write", path):  # e.g. a folder swapped for a symlink since the check
+            blocking = next((p for p in real.parents if p.is_relative_to(root) and p.is_file()), None)
+            if blocking is not None:
+                raise ToolError(f"'{_shown(root, blocking)}' is a file, so '{path}' cannot be created inside it.")
+            write_inside(str(root), _relative(root, real), data)
         return f"Wrote {len(data)} bytes to {_shown(root, real)}."
 
     return [list_files, read_file, write_file]

@@ -6,6 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
+from agentkit.cli_types import at_least, positive_float
 from agentkit.toy.architecture import ARCHITECTURES
 
 
@@ -13,20 +14,20 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     sub = parser.add_subparsers(dest="toy_command", required=True)
     data = sub.add_parser("data", help="generate the synthetic corpus, tokenizer and training arrays")
     data.add_argument("--out", type=Path, default=Path("build/toy-data"))
-    data.add_argument("--transcripts", type=int, default=None, help="number of training transcripts")
-    data.add_argument("--vocab-size", type=int, default=None)
+    data.add_argument("--transcripts", type=at_least(1), default=None, help="number of training transcripts")
+    data.add_argument("--vocab-size", type=at_least(1), default=None)
     data.add_argument("--seed", type=int, default=0)
-    data.add_argument("--workers", type=int, default=None, help="processes (default: one per core)")
+    data.add_argument("--workers", type=at_least(1), default=None, help="processes (default: one per core)")
 
     train = sub.add_parser("train", help="train toy-dense, toy-moe and/or toy-attn (GPU if available)")
     train.add_argument("--data", type=Path, default=Path("build/toy-data"))
     train.add_argument("--out", type=Path, default=None, help="models directory (default: fixtures/models)")
     train.add_argument("--model", choices=list(ARCHITECTURES), action="append",
                        help="train only this model (repeatable; default: all three)")
-    train.add_argument("--steps", type=int, default=None)
-    train.add_argument("--batch-size", type=int, default=None)
+    train.add_argument("--steps", type=at_least(1), default=None)
+    train.add_argument("--batch-size", type=at_least(1), default=None)
     train.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")
-    train.add_argument("--max-minutes", type=float, default=None,
+    train.add_argument("--max-minutes", type=positive_float, default=None,
                        help="time budget per model: the schedule is shortened to fit it")
     train.add_argument("--init-from", type=Path, default=None,
                        help="models directory to continue training from (each model from its own folder)")
@@ -35,9 +36,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ev.add_argument("--model", action="append", help="model(s) to evaluate (default: both toy models)")
     ev.add_argument("--template", action="append", choices=["qwen3.6", "hermes"],
                     help="chat template(s) to serve with (default: both)")
-    ev.add_argument("--tasks", type=int, default=60, help="held-out tasks per model and template")
-    ev.add_argument("--paraphrases", type=int, default=48, help="held-out requests in unseen wordings")
-    ev.add_argument("--agent-episodes", type=int, default=60,
+    ev.add_argument("--tasks", type=at_least(1), default=60, help="held-out tasks per model and template")
+    ev.add_argument("--paraphrases", type=at_least(0), default=48, help="held-out requests in unseen wordings")
+    ev.add_argument("--agent-episodes", type=at_least(0), default=60,
                     help="extra Reflection / Plan-and-Execute episodes for the critic and planner rates")
     ev.add_argument("--markdown", type=Path, default=None, help="also write the table as markdown here")
 

@@ -51,23 +51,40 @@ def read_trace(path: Path | str) -> Trace:
     if not path.is_file():
         raise TraceError(f"No trace at {path}.", fix="pass the .jsonl file that `agentkit run --trace` wrote "
                          "(by default under runs/)")
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    # A file that ends with "\n" splits into a last empty piece; anything else is a cut line.
-    last = lines.pop()
-    events = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            events.append(parse_event(line))
-        except ValidationError as error:
-            raise TraceError(f"Line {number} of {path} is not a trace event: {error.errors()[0]['msg']}",
-                             fix="a trace holds only lines written by TraceWriter; was the file edited?") from error
-    cut = None
-    if last.strip():
-        try:
-            events.append(parse_event(last))
-        except ValidationError:
-            cut = last
+    events, cut = [], None
+    try:
+        # Line by line: a trace may hold a 50 MB answer, and the file need not be in memory twice.
+        with path.open(encoding="utf-8", newline="\n") as file:
+            for number, line in enumerate(file, start=1):
+                if not line.endswith("\n"):  # the last line, cut off without its newline
+                    cut = _last_line(line, events)
+                elif line.strip():
+                    events.append(_strict_event(line, number, path))
+    except UnicodeDecodeError:
+        raise TraceError(f"{path} is not a text file (not UTF-8), so it is not a trace.",
+                         fix="pass the .jsonl file that `agentkit run --trace` wrote") from None
+    except OSError as error:
+        raise TraceError(f"Cannot read the trace {path}: {error.strerror}.", fix="check the path") from None
+    if not events and cut is None:
+        raise TraceError(f"The trace {path} is empty: its run wrote nothing (stopped before it started?).",
+                         fix="run it again; a run writes its first line as soon as it starts")
     return Trace(events=events, cut_line=cut)
+
+
+def _strict_event(line: str, number: int, path: Path) -> TraceEvent:
+    try:
+        return parse_event(line)
+    except ValidationError as error:
+        raise TraceError(f"Line {number} of {path} is not a trace event: {error.errors()[0]['msg']}",
+                         fix="a trace holds only lines written by TraceWriter; was the file edited?") from None
+
+
+def _last_line(line: str, events: list[TraceEvent]) -> str | None:
+    """A last line without its newline: an event if it parses, else returned as the cut line."""
+    if not line.strip():
+        return None
+    try:
+        events.append(parse_event(line))
+    except ValidationError:
+        return line
+    return None

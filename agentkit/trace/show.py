@@ -21,6 +21,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agentkit.parsing import ContentDelta, Event, ReasoningDelta
+from agentkit.parsing.safe_text import terminal_safe
 from agentkit.trace.events import (
     CritiqueEvent, ErrorEvent, FinalAnswer, GuardEvent, ModelCall, PlanEvent, RunEnd, RunStart, StepResultEvent,
     ToolCallEvent, ToolResultEvent, TraceEvent,
@@ -30,6 +31,17 @@ from agentkit.trace.verdict import Verdict, judge
 
 MAX_SHOWN = 400
 """Characters of a tool result or message shown before it is cut (the trace keeps all of it)."""
+MAX_DISPLAYED = 20_000
+"""Characters of an answer, reasoning or text shown from a trace: a 50 MB answer would take rich minutes."""
+
+
+def _line(text: str, style: str = "") -> Text:
+    """Text from a run as a rich `Text`: never read as markup, its control characters shown, not obeyed.
+
+    Every string a model or a tool produced goes through here before the
+    terminal sees it (see `agentkit.parsing.safe_text`); the trace keeps the raw text.
+    """
+    return Text(terminal_safe(text), style=style)
 
 
 class TraceView:
@@ -63,54 +75,56 @@ class TraceView:
         if isinstance(event, RunStart):
             thinking = "on" if event.config.get("thinking") else "off"
             settings = f"thinking {thinking}, parser {event.config.get('parser')}"
-            self.console.rule(f"{event.agent} · {event.model} · {settings}")
-            print_line(Text(f"task: {event.task}", style="bold"))
+            self.console.rule(_line(f"{event.agent} · {event.model} · {settings}"))
+            print_line(_line(f"task: {event.task}", style="bold"))
         elif isinstance(event, ModelCall):
             if not self.live:
                 self._print_turn_text(event)
-            print_line(Text(model_call_line(event), style="blue"))
+            print_line(_line(model_call_line(event), style="blue"))
         elif isinstance(event, ToolCallEvent):
             arguments = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in event.arguments.items())
-            print_line(Text(f"→ {event.name}({arguments})", style="cyan"))
+            print_line(_line(f"→ {event.name}({arguments})", style="cyan"))
         elif isinstance(event, ToolResultEvent):
             status = "" if event.ok else f" [{event.error_kind}]"
-            print_line(Text(f"← {shorten(event.content)}{status}", style="green" if event.ok else "red"))
+            print_line(_line(f"← {shorten(event.content)}{status}", style="green" if event.ok else "red"))
         elif isinstance(event, GuardEvent):
             told = f" → told the model: {shorten(event.message or '')}" if event.action == "told_model" else ""
             style = "yellow" if event.action == "told_model" else "bold red"
-            print_line(Text(f"guard {event.guard} ({event.action}): {event.detail}{told}", style=style))
+            print_line(_line(f"guard {event.guard} ({event.action}): {event.detail}{told}", style=style))
         elif isinstance(event, CritiqueEvent):
             problems = "".join(f"\n  - {p}" for p in event.problems)
-            print_line(Text(f"critique {event.round}: {event.verdict}{problems}", style="magenta"))
+            print_line(_line(f"critique {event.round}: {event.verdict}{problems}", style="magenta"))
         elif isinstance(event, PlanEvent):
             steps = "".join(f"\n  {i}. {s}" for i, s in enumerate(event.steps, start=1)) or " (nothing left)"
-            print_line(Text(f"plan from the {event.source}:{steps}", style="magenta"))
+            print_line(_line(f"plan from the {event.source}:{steps}", style="magenta"))
         elif isinstance(event, StepResultEvent):
-            print_line(Text(f"step {event.index} done: {shorten(event.result)}", style="magenta"))
+            print_line(_line(f"step {event.index} done: {shorten(event.result)}", style="magenta"))
         elif isinstance(event, ErrorEvent):
-            print_line(Text(f"error {event.kind}: {event.message}", style="bold red"))
+            print_line(_line(f"error {event.kind}: {event.message}", style="bold red"))
             if event.fix:
-                print_line(Text(f"fix: {event.fix}", style="bold"))
+                print_line(_line(f"fix: {event.fix}", style="bold"))
         elif isinstance(event, FinalAnswer):
-            print_line(Panel(Text(event.answer), title="answer", border_style="green"))
+            print_line(Panel(_line(clip(event.answer)), title="answer", border_style="green"))
         elif isinstance(event, RunEnd):
-            self.console.rule(f"{event.model_calls} model calls · {event.tool_calls} tool calls · "
-                              f"{event.wall_s:.2f} s")
+            self.console.rule(_line(f"{event.model_calls} model calls · {event.tool_calls} tool calls · "
+                                    f"{event.wall_s:.2f} s"))
             print_verdict(self.verdict(), self.console)
 
     def _print_turn_text(self, event: ModelCall) -> None:
         for message in event.new_messages:
-            if message["role"] == "user":
-                self.console.print(Text(f"user: {shorten(message['content'])}", style="bold"))
+            # .get: a hand-edited trace may miss a key; showing the rest beats a traceback.
+            if message.get("role") == "user":
+                self.console.print(_line(f"user: {shorten(str(message.get('content') or ''))}", style="bold"))
         if event.turn.reasoning:
-            self.console.print(Text(event.turn.reasoning, style="dim"))
+            self.console.print(_line(clip(event.turn.reasoning), style="dim"))
         if event.turn.content:
-            self.console.print(Text(event.turn.content))
+            self.console.print(_line(clip(event.turn.content)))
 
     def _stream(self, kind: str, text: str, style: str) -> None:
         if self._streaming not in (None, kind):
             self._new_line()
         self._streaming = kind
+        text = terminal_safe(text)  # before measuring: an escape shown as \x1b takes four columns
         # Each delta is printed on its own, so rich cannot wrap the line: fold it at the console's width here.
         for line_number, line in enumerate(text.split("\n")):
             if line_number:
@@ -119,7 +133,7 @@ class TraceView:
                 if self._column >= self.console.width:
                     self._new_line()
                 piece = line[:self.console.width - self._column]
-                self.console.print(Text(piece, style=style), end="")
+                self.console.print(_line(piece, style=style), end="")
                 self._column += cell_len(piece)
                 line = line[len(piece):]
 
@@ -135,10 +149,10 @@ class TraceView:
 
 def print_verdict(verdict: Verdict, console: Console) -> None:
     """The status line (never `ok` when something was found), then each problem with its evidence."""
-    console.print(Text(verdict.status_line(), style="bold green" if verdict.ok else "bold red"))
+    console.print(_line(verdict.status_line(), style="bold green" if verdict.ok else "bold red"))
     for problem in verdict.problems:
         where = f"request {problem.step}: " if problem.step is not None else ""
-        console.print(Text(f"  - {where}{problem.evidence}", style="red"))
+        console.print(_line(f"  - {where}{problem.evidence}", style="red"))
 
 
 def model_call_line(event: ModelCall) -> str:
@@ -155,6 +169,13 @@ def model_call_line(event: ModelCall) -> str:
     if turn.finish_reason == "length":
         parts.append("cut by max_tokens")
     return " · ".join(parts)
+
+
+def clip(text: str, limit: int = MAX_DISPLAYED) -> str:
+    """A long text cut for the screen, saying how much was left out (the trace has all of it)."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}\n… ({len(text) - limit} more characters not shown; the trace has them all)"
 
 
 def shorten(text: str, limit: int = MAX_SHOWN) -> str:
