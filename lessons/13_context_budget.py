@@ -30,7 +30,7 @@ from agentkit.tools import ToolBox, example_tools
 
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
 
-QUESTIONS = ("What's the weather in Paris?", "What does report.txt say?", "Convert 5 km to miles.")
+QUESTIONS = ("What's the weather in Paris?", "What does report.txt say?")
 NEXT_QUESTION = "What is 17 * 23?"
 TRIM_CHARS = 300
 CONTRAST_MODEL = "toy-attn"  # full attention: its cache can be trimmed back to any token
@@ -46,8 +46,11 @@ def write_report(workspace: Path) -> None:
     (workspace / "report.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def play(client: OpenAIClient, toolbox: ToolBox, questions, trim_at: int | None = None) -> History:
-    """Ask each question, run its tool calls, until the model answers; `trim_at` cuts results on arrival."""
+def play(client: OpenAIClient, toolbox: ToolBox, questions, trim_at: int | None = None) -> tuple[History, int]:
+    """Ask each question, run its tool calls, until the model answers; `trim_at` cuts results on arrival.
+
+    Returns the history and the server's `usage.prompt_tokens` of the last request.
+    """
     history = History(tools=toolbox.schemas())
     for question in questions:
         history.add_user(question)
@@ -59,17 +62,19 @@ def play(client: OpenAIClient, toolbox: ToolBox, questions, trim_at: int | None 
             for call, call_id in zip(turn.tool_calls, turn.call_ids):
                 result = toolbox.run(call.name, call.arguments).content
                 history.add_tool_result(call_id, result if trim_at is None else trim_text(result, trim_at))
-    return history
+    return history, turn.usage.prompt_tokens
 
 
 def prompt_tokens(client: OpenAIClient, history: History, messages: list[dict] | None = None) -> int:
     return client.count_tokens(client.render_prompt(messages or history.messages, history.tools))
 
 
-def step_1_count(console: Console, client: OpenAIClient, history: History) -> None:
+def step_1_count(console: Console, client: OpenAIClient, history: History, served: int) -> None:
     console.rule("1. Where the tokens go: each message, rendered by the model's template")
-    costs = message_tokens(client.local, history.messages, history.tools, preserve_thinking=True)
-    table = Table(caption="tokens: what the message adds to the prompt (system: with the tool schemas)",
+    # The last request's prompt: every message but the answer it produced.
+    costs = message_tokens(client.local, history.messages[:-1], history.tools, preserve_thinking=True)
+    table = Table(caption="tokens: what the message adds to the prompt; row 0 also holds the system prompt the "
+                  "template writes around the tool schemas",
                   caption_justify="left")
     for column in ("#", "role", "tokens", "starts with"):
         table.add_column(column, justify="left" if column in ("role", "starts with") else "right")
@@ -79,12 +84,10 @@ def step_1_count(console: Console, client: OpenAIClient, history: History) -> No
         table.add_row(str(cost.index), cost.role, str(cost.tokens), start.replace("[", "\\["))
     console.print(table)
     counted = sum(cost.tokens for cost in costs)
-    # The server's own count of the same prompt: one more request, its answer unused.
-    served = client.complete(history.messages, **history.request_options(), max_tokens=1).usage.prompt_tokens
     tool = max((c for c in costs if c.role == "tool"), key=lambda c: c.tokens)
     system = costs[0].tokens
-    console.print(f"counted here: {counted} tokens; the server's usage.prompt_tokens for the same "
-                  f"messages: {served}. The system prompt with its tool schemas is {system}; "
+    console.print(f"counted here: {counted} tokens; the server's usage.prompt_tokens for the last "
+                  f"request, the same messages: {served}. The first message with the tool schemas is {system}; "
                   f"one file read is {tool.tokens}.")
     fact("counted_tokens", counted)
     fact("server_tokens", served)
@@ -94,7 +97,7 @@ def step_1_count(console: Console, client: OpenAIClient, history: History) -> No
 
 def step_2_trim_on_arrival(console: Console, client: OpenAIClient, toolbox: ToolBox, whole: History) -> None:
     console.rule(f"2. Trim a tool result as it arrives (to {TRIM_CHARS} characters)")
-    trimmed = play(client, toolbox, QUESTIONS, trim_at=TRIM_CHARS)
+    trimmed, _ = play(client, toolbox, QUESTIONS, trim_at=TRIM_CHARS)
     for name, history in (("whole result", whole), ("trimmed", trimmed)):
         answers = [m["content"] for m in history.messages if m["role"] == "assistant" and m["content"]]
         console.print(f"{name}: the prompt after the last answer is {prompt_tokens(client, history)} tokens; "
@@ -175,8 +178,8 @@ def main() -> int:
         console.print("starting the model server (or connecting to --url)...")
         with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
             client = OpenAIClient(endpoint)
-            whole = play(client, toolbox, QUESTIONS)
-            step_1_count(console, client, whole)
+            whole, served = play(client, toolbox, QUESTIONS)
+            step_1_count(console, client, whole, served)
             step_2_trim_on_arrival(console, client, toolbox, whole)
             step_3_summary_and_memory(console, client, toolbox, whole, workspace / "memory.json")
         step_4_what_the_cache_pays(console, args, toolbox, whole)

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import jinja2
 from pydantic import BaseModel
 
 from agentkit.client.local_model import LocalModel
@@ -42,9 +43,10 @@ class MessageCost(BaseModel):
     """The tokens one message adds to the rendered prompt."""
 
     index: int
-    """Position in the message list; -1 for the generation prompt the template adds at the end."""
+    """Position in the message list (of the last message counted); -1 for the generation prompt."""
     role: str
-    """system, user, assistant, tool, or `generation` for the generation prompt."""
+    """system, user, assistant, tool; `generation` for the generation prompt; `system+user` for a
+    system message counted with the first user message (the template renders no prefix without one)."""
     tokens: int
     """Tokens it adds: the prompt with it minus the prompt without it (tool schemas count with the first)."""
 
@@ -59,13 +61,19 @@ def message_tokens(local: LocalModel, messages: list[dict], tools: list[dict] | 
     to the tokens of the whole prompt, the number the server reports as
     `usage.prompt_tokens`.
     """
-    costs, before = [], 0
+    costs, before, pending = [], 0, []
     for index, message in enumerate(messages):
-        # Render without a generation prompt: the prefix as it sits inside the longer prompt.
-        now = local.count_tokens(local.render(messages[: index + 1], tools, add_generation_prompt=False,
-                                              **template_kwargs))
-        costs.append(MessageCost(index=index, role=message["role"], tokens=now - before))
-        before = now
+        pending.append(message["role"])
+        try:
+            # Rendered without a generation prompt: the prefix as it sits inside the longer prompt.
+            now = local.count_tokens(local.render(messages[: index + 1], tools, add_generation_prompt=False,
+                                                  **template_kwargs))
+        except jinja2.TemplateError:
+            # Qwen templates refuse a prefix with no user message yet (a system message alone):
+            # its tokens are counted with the messages up to the first prefix that renders.
+            continue
+        costs.append(MessageCost(index=index, role="+".join(pending), tokens=now - before))
+        before, pending = now, []
     full = local.count_tokens(local.render(messages, tools, **template_kwargs))
     costs.append(MessageCost(index=-1, role="generation", tokens=full - before))
     return costs
