@@ -39,6 +39,7 @@ FAMILY = "weather_single"
 TEMPLATE = "qwen3.6"  # one format: Qwen3.6's XML calls
 TRAIN_TRANSCRIPTS = 400
 SCORED_PROMPTS = 12
+DEFAULT_SECONDS = 120
 
 
 def step_1_scenarios(console: Console):
@@ -138,7 +139,7 @@ def step_5_train(console: Console, seconds: float) -> None:
         console.print(f"before training: {before}/{SCORED_PROMPTS} generations are a well-formed call")
         started = time.perf_counter()
         model, summary = train(cfg["hf"], data / "dataset.npz",
-                               TrainConfig(steps=2000, batch_size=8, max_len=1024, lr=3e-3, warmup=20,
+                               TrainConfig(steps=2000, batch_size=4, max_len=1024, lr=1e-2, warmup=10,
                                            device="cpu", max_seconds=seconds),
                                log=lambda line: console.print(f"  {line}", highlight=False))
         trained_s = time.perf_counter() - started
@@ -206,8 +207,8 @@ def _escape(text: str) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description="Lesson 22: how the toy models learned to call tools")
-    parser.add_argument("--seconds", type=float, default=120,
-                        help="training time budget for step 5 (default: 120)")
+    parser.add_argument("--seconds", type=float, default=DEFAULT_SECONDS,
+                        help=f"training time budget for step 5 (default: {DEFAULT_SECONDS})")
     args = parser.parse_args()
     console = Console()
     transcript = step_1_scenarios(console)
