@@ -50,8 +50,7 @@ def test_lesson_22_training_takes_a_tiny_model_from_no_calls_to_some(tmp_path: P
     torch.manual_seed(0)
     assert lesson.score(build_model(cfg["text"]), tmp_path, cfg["eos"]) == 0
     model, _ = train(cfg["hf"], tmp_path / "dataset.npz",
-                     TrainConfig(steps=2000, batch_size=8, max_len=1024, lr=3e-3, warmup=20, device="cpu",
-                                 max_seconds=lesson.DEFAULT_SECONDS), log=lambda line: None)
+                     TrainConfig(steps=lesson.DEFAULT_STEPS, **lesson.TINY_TRAINING), log=lambda line: None)
     assert lesson.score(model, tmp_path, cfg["eos"]) > 0
 
 
