@@ -117,8 +117,8 @@ def step_5_train(console: Console, steps: int) -> None:
     console.rule(f"5. Train a 2-layer qwen3 on {FAMILY} in the {TEMPLATE} format, on the CPU")
     missing = [m for m in ("torch", "transformers") if importlib.util.find_spec(m) is None]
     if missing:
-        console.print(f"{' and '.join(missing)} not installed: step 5 skipped. To run it: pip install -e "
-                      "'.[train]' (about 1 GB), then run this lesson again.")
+        console.print(f"{' and '.join(missing)} not installed: step 5 skipped; to run it: "
+                      "pip install -e '.[train]' (about 1 GB)", markup=False)
         # The text quotes step 5's numbers and the whole run's time: this run measured neither.
         not_measured("valid_before", "valid_after", "train_s", "run_s")
         return
