@@ -128,10 +128,11 @@ def step_3_summary_and_memory(console: Console, client: OpenAIClient, toolbox: T
     for call, call_id in zip(first.tool_calls, first.call_ids):
         session.add_tool_result(call_id, toolbox.run(call.name, call.arguments).content)
     second = client.complete(session.messages, **session.request_options(), max_tokens=128)
+    did = second.content or "called " + ", ".join(call.name for call in second.tool_calls)
     console.print(f"session 2 opens with the memory ({memory_file.name}): its first request is "
                   f"{first.usage.prompt_tokens} tokens, all prefilled once; the second prefilled "
                   f"{second.usage.uncached_tokens} of {second.usage.prompt_tokens} (the memory came from "
-                  f"the cache). The toy: {second.content or 'called ' + _calls(second.__dict__)!r}")
+                  f"the cache). The toy: {did!r}")
     fact("memory_first_tokens", first.usage.prompt_tokens)
     fact("memory_second_prefilled", second.usage.uncached_tokens)
 
@@ -157,13 +158,14 @@ def step_4_what_the_cache_pays(console: Console, args: argparse.Namespace, toolb
                 table.add_row(model, name, str(usage.prompt_tokens), str(usage.cached_tokens or 0),
                               str(usage.uncached_tokens))
                 if name != "as it was":
-                    fact(f"{model.replace('-', '_')}_{name.replace(' ', '_')}_prefill", usage.uncached_tokens)
+                    key = f"{model.replace('-', '_')}_{name.replace(' ', '_')}"
+                    fact(f"{key}_prefill", usage.uncached_tokens)
+                    fact(f"{key}_cached", usage.cached_tokens or 0)
     console.print(table)
 
 
 def _calls(message: dict) -> str:
-    calls = message.get("tool_calls") or []
-    return ", ".join(getattr(c, "name", None) or c["function"]["name"] for c in calls)
+    return ", ".join(call["function"]["name"] for call in message.get("tool_calls") or [])
 
 
 def main() -> int:

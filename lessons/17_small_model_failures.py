@@ -86,7 +86,7 @@ def step_2_what_catches_them(console: Console, traces: list[tuple[str, Trace]]) 
                   caption_justify="left")
     for column in ("trace", "guards", "verdict", "checker"):
         table.add_column(column)
-    caught_by_verdict = caught_by_checker_only = tripped_guard = 0
+    caught_by_verdict = caught_by_checker_only = tripped_guard = rejected = 0
     for name, trace in traces:
         guards = sorted({e.guard for e in trace.events if isinstance(e, GuardEvent)})
         verdict = judge(trace)
@@ -96,11 +96,13 @@ def step_2_what_catches_them(console: Console, traces: list[tuple[str, Trace]]) 
         table.add_row(name.removeprefix("toy_failure_"), ", ".join(guards) or "-",
                       ", ".join(kinds) or "no problem", {True: "passes", False: "rejects", None: "-"}[passed])
         tripped_guard += bool(guards)
+        rejected += passed is False
         caught_by_verdict += not verdict.ok
         caught_by_checker_only += verdict.ok and passed is False
     console.print(table)
     fact("tripped_guard", tripped_guard)
     fact("caught_by_verdict", caught_by_verdict)
+    fact("rejected_by_checker", rejected)
     fact("caught_by_checker_only", caught_by_checker_only)
 
 

@@ -110,7 +110,7 @@ def step_4_recipe(console: Console) -> None:
                   "hermes, a 1,024-token BPE, arrays of ids and masks.\nagentkit toy train: transformers' "
                   "reference Qwen3.5/Qwen3 modules, next-token loss on the masked tokens only, AdamW, "
                   "cosine schedule, on a GPU.\nagentkit toy eval: held-out entities and unseen wordings "
-                  "through the real mlx_lm.server (lesson 17 reads what it found).")
+                  "through the real mlx_lm.server (lesson 17 asks the live toy the same way).")
 
 
 def step_5_train(console: Console, steps: int) -> None:
