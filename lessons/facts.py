@@ -4,12 +4,15 @@ A lesson prints each number its text quotes, through `fact()`, one line each:
 
     fact prompt_tokens = 13        a count: the same on every run, so the text must quote it exactly
     fact ttft_short_ms ~ 25        a time: it varies from run to run, so the text says "about"
+    fact train_s ? skipped         not measured: the part that measures it did not run (an optional
+                                   extra is missing), so the text's quote is not checked this time
 
 Its text (NN_name.md) quotes the number right after an invisible marker:
 
     a <!-- fact prompt_tokens -->13-token prompt, TTFT about <!-- fact ttft_short_ms -->25 ms
 
-The runner adds one fact of its own, `run_s ~`, the lesson's wall time.
+The runner adds one fact of its own, `run_s ~`, the lesson's wall time (unless the
+lesson printed `fact run_s ? ...`: a run that skipped a part says nothing about the whole).
 tests/test_lessons.py runs every lesson and fails on every quote that disagrees
 with the run. When the toy models change, every count changes with them:
 
@@ -42,7 +45,7 @@ TIMING_TOLERANCE = 4.0
 # Narrow enough to be read in any terminal: every line a lesson prints must fit.
 COLUMNS = 80
 
-FACT_LINE = re.compile(r"^fact (?P<name>[\w.]+) (?P<kind>[=~]) (?P<value>\S+)$", re.MULTILINE)
+FACT_LINE = re.compile(r"^fact (?P<name>[\w.]+) (?P<kind>[=~?]) (?P<value>\S+)$", re.MULTILINE)
 NUMBER = r"-?\d[\d,]*(?:\.\d+)?"
 QUOTE = re.compile(rf"<!-- fact (?P<name>[\w.]+) -->(?P<value>{NUMBER})")
 
@@ -56,6 +59,8 @@ class Fact(BaseModel):
     """The number as printed (thousands separators allowed): the text quotes these characters."""
     timing: bool
     """True for a time, which varies from run to run and is compared within TIMING_TOLERANCE."""
+    skipped: bool = False
+    """True when the lesson did not measure it this run (`fact NAME ? why`): its quotes are not checked."""
 
 
 def fact(name: str, value: object, *, timing: bool = False) -> None:
@@ -63,9 +68,15 @@ def fact(name: str, value: object, *, timing: bool = False) -> None:
     print(f"fact {name} {'~' if timing else '='} {value}", flush=True)
 
 
+def not_measured(*names: str) -> None:
+    """Say that this run did not measure these facts (a part of the lesson was skipped)."""
+    for name in names:
+        print(f"fact {name} ? not-measured", flush=True)
+
+
 def read_facts(stdout: str) -> dict[str, Fact]:
     """Every fact line of a lesson's output, by name (a fact printed twice keeps its last value)."""
-    return {m["name"]: Fact(name=m["name"], value=m["value"], timing=m["kind"] == "~")
+    return {m["name"]: Fact(name=m["name"], value=m["value"], timing=m["kind"] == "~", skipped=m["kind"] == "?")
             for m in FACT_LINE.finditer(stdout)}
 
 
@@ -83,6 +94,8 @@ def disagreements(text: str, facts: dict[str, Fact]) -> list[str]:
     for quote in QUOTE.finditer(text):
         name, quoted = quote["name"], quote["value"]
         printed = facts.get(name)
+        if printed is not None and printed.skipped:
+            continue
         if printed is None:
             problems.append(f"the text quotes fact {name} ({quoted}), but the lesson printed no such fact")
         elif not _is_number(printed.value):
@@ -133,7 +146,10 @@ def facts_of_run(stdout: str, wall_s: float) -> dict[str, Fact]:
     """The lesson's own facts plus the runner's: how long the whole lesson took."""
     # Whole seconds, except for a lesson that takes about one: "0 s" would say it took no time.
     seconds = f"{wall_s:.0f}" if wall_s >= 10 else f"{wall_s:.1f}"
-    return {**read_facts(stdout), "run_s": Fact(name="run_s", value=seconds, timing=True)}
+    printed = read_facts(stdout)
+    if "run_s" in printed and printed["run_s"].skipped:
+        return printed
+    return {**printed, "run_s": Fact(name="run_s", value=seconds, timing=True)}
 
 
 def update(prefixes: list[str], timeout_s: float) -> int:

@@ -132,3 +132,14 @@ def test_thousands_separators_are_the_same_number():
     printed = facts.read_facts("fact params = 3,517,440\n")
     assert facts.disagreements("<!-- fact params -->3,517,440 and <!-- fact params -->3517440", printed) == []
     assert facts.disagreements("<!-- fact params -->3,517,441", printed) != []
+
+
+def test_a_fact_the_run_did_not_measure_is_not_checked():
+    # Lesson 22 trains only when torch is installed: without it, it says so and the quotes stand.
+    printed = facts.facts_of_run("fact train_s ? not-measured\nfact run_s ? not-measured\nfact vocab = 1024\n", 3.0)
+    text = "about <!-- fact run_s -->260 s, <!-- fact train_s -->130 s, <!-- fact vocab -->1024 tokens"
+    assert facts.disagreements(text, printed) == []
+    assert facts.disagreements("<!-- fact vocab -->512", printed) != []
+    assert facts.rewrite(text, printed) == text
+    # Measured, the runner's own run time is checked again.
+    assert facts.disagreements(text, facts.facts_of_run("fact vocab = 1024\n", 3.0)) != []

@@ -150,3 +150,19 @@ def test_leaked_markup_is_found(text):
 
 def test_plain_answers_have_no_markup():
     assert find_leaked_markup("3 < 4 and 5 > 2; use <b>bold</b>") == []
+
+
+# Recorded on today's hybrid toys for lesson 17 (fixtures/traces/record.sh, README there).
+HYBRID_FAILURES = {
+    "toy_failure_hybrid_thermometer": {"ungrounded_argument"},
+    "toy_failure_hybrid_difference": set(),  # a wrong plan: only a checker that knows the task rejects it
+    "toy_failure_hybrid_convert": {"unrecovered_error", "unsupported_number"},
+    "toy_failure_hybrid_moe_loop": {"cut_answer", "ungrounded_argument", "unrecovered_error"},
+}
+
+
+@pytest.mark.parametrize("name", sorted(HYBRID_FAILURES))
+def test_the_hybrid_toys_recorded_failures_are_judged_as_lesson_17_says(name):
+    trace = read_trace(TRACES / f"{name}.jsonl")
+    assert trace.start.model in ("toy-dense", "toy-moe") and trace.end.status == "ok"
+    assert {problem.kind for problem in judge(trace).problems} == HYBRID_FAILURES[name]

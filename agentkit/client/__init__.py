@@ -23,7 +23,9 @@ mode), `raw` (raw mode: the exact generated text, and how it is obtained),
 `local_model` (prompt rendering and token counting with the model's own
 files), `server_errors` (failures that say what to do), `openai_client` (the
 implementation), `history` (keeping the server's prompt cache hot),
-`scripted` (the fake that replays recorded turns). Measuring the cache is a
+`context` (counting a prompt, trimming tool results, summarising old turns),
+`memory` (notes carried into the next session), `scripted` (the fake that
+replays recorded turns). Measuring the cache is a
 bench (`agentkit.bench.cache_report`); the chat is a command (`agentkit.chat`).
 """
 

@@ -29,19 +29,26 @@ HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their ow
 
 
 def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: int = 0,
-               vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200, workers: int | None = None) -> dict:
-    """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats."""
+               vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200, workers: int | None = None,
+               families: list[str] | None = None, templates: tuple[str, ...] | None = None) -> dict:
+    """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats.
+
+    `families` and `templates` narrow the corpus (lesson 22 trains a tiny model on
+    one family in one format); the defaults are what the committed toys used.
+    """
     from agentkit.prompts import prompts_sha256
     from agentkit.serving.chat_template import load_chat_template
-    from agentkit.toy.corpus import generate_transcripts, tools_sha256
+    from agentkit.toy.corpus import TEMPLATES, generate_transcripts, tools_sha256
     from agentkit.toy.tokenizer import save_tokenizer, train_tokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
+    templates = templates or TEMPLATES
     # The corpus is drawn in SHARDS independent pieces, each with its own seed,
     # so it can be generated on every core and is the same whatever the core count.
     counts = [n_transcripts // SHARDS + (k < n_transcripts % SHARDS) for k in range(SHARDS)]
     with ProcessPoolExecutor(workers or os.cpu_count()) as pool:
-        samples = [s for shard in pool.map(_render_shard, counts, [seed * SHARDS + k for k in range(SHARDS)])
+        seeds = [seed * SHARDS + k for k in range(SHARDS)]
+        samples = [s for shard in pool.map(_render_shard, counts, seeds, [families] * SHARDS, [templates] * SHARDS)
                    for s in shard]
         tok = train_tokenizer((s.text for s in samples), vocab_size)
         save_tokenizer(tok, out_dir / "tokenizer", load_chat_template("qwen3.6"))
@@ -55,13 +62,13 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
     np.savez_compressed(out_dir / "dataset.npz", ids=np.array(ids, dtype=np.uint16),
                         mask=np.array(mask, dtype=np.uint8), offsets=np.array(offsets, dtype=np.int64))
     with open(out_dir / "heldout.jsonl", "w", encoding="utf-8") as f:
-        for t in generate_transcripts(n_heldout, "heldout", HELDOUT_SEED):
+        for t in generate_transcripts(n_heldout, "heldout", HELDOUT_SEED, families=families):
             f.write(t.model_dump_json() + "\n")
     lengths = np.diff(offsets)
     stats = {"transcripts": n_transcripts, "samples": len(samples), "tokens": len(ids),
              "target_tokens": int(sum(mask)), "vocab_size": tok.get_vocab_size(),
              "mean_len": round(float(lengths.mean()), 1), "max_len": int(lengths.max()),
-             "templates": {t: sum(s.template == t for s in samples) for t in ("qwen3.6", "hermes")},
+             "templates": {t: sum(s.template == t for s in samples) for t in templates},
              # The exact template bytes the models learn; a test compares them with today's files.
              "template_sha256": {t: hashlib.sha256(load_chat_template(t).encode()).hexdigest()
                                  for t in ("qwen3.6", "hermes")},
@@ -72,10 +79,10 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
     return stats
 
 
-def _render_shard(n: int, seed: int) -> list:
+def _render_shard(n: int, seed: int, families: list[str] | None, templates: tuple[str, ...]) -> list:
     from agentkit.toy.corpus import generate_transcripts, render_corpus
 
-    return list(render_corpus(generate_transcripts(n, "train", seed), seed))
+    return list(render_corpus(generate_transcripts(n, "train", seed, families=families), seed, templates))
 
 
 @lru_cache(maxsize=1)

@@ -120,10 +120,17 @@ def render_sample(transcript: Transcript, template_name: str, template: str) -> 
     return samples
 
 
-def render_corpus(transcripts: Iterator[Transcript], seed: int) -> Iterator[TrainingSample]:
-    """Render each transcript with a randomly chosen kit template (60% qwen3.6, 40% hermes)."""
+def render_corpus(transcripts: Iterator[Transcript], seed: int,
+                  names: tuple[str, ...] = TEMPLATES) -> Iterator[TrainingSample]:
+    """Render each transcript with a randomly chosen kit template (60% qwen3.6, 40% hermes).
+
+    `names` narrows the choice (one name: every transcript in that template).
+    """
     rng = random.Random(seed)
-    templates = {name: load_chat_template(name) for name in TEMPLATES}
+    templates = {name: load_chat_template(name) for name in names}
     for t in transcripts:
+        # The draw happens whatever `names` is, so the default corpus stays the one the toys learned.
         name = "qwen3.6" if rng.random() < 0.6 else "hermes"
+        if name not in templates:
+            name = names[0]
         yield from render_sample(t, name, templates[name])
