@@ -54,8 +54,9 @@ def process_alive(pid: int) -> bool:
 
 def assert_stopped(server: ManagedServer) -> None:
     assert server.process.returncode is not None
-    with pytest.raises(ProcessLookupError):
-        os.killpg(server.process.pid, 0)  # nothing left in its process group
+    for group in (server.process.pid, server.server_pgid):  # the watchdog's, the server's
+        with pytest.raises(ProcessLookupError):
+            os.killpg(group, 0)  # nothing left in the process group
     assert not port_open(server.port)
 
 
