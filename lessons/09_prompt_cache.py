@@ -22,7 +22,7 @@ from rich.table import Table
 
 from agentkit.bench.cache_report import cost_table, run_conversation, target_met
 from agentkit.client import History, OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import ToolBox, example_tools
 
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
@@ -65,7 +65,7 @@ def step_2_ten_turns_three_histories(console: Console, args: argparse.Namespace,
         summary.add_column(column, justify="right")
     for name, options in HISTORIES.items():
         # A fresh server per history, so no history reads another's cache.
-        with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+        with endpoint_from_args(args) as endpoint:
             client = OpenAIClient(endpoint)
             costs = run_conversation(client, toolbox, **options)
         console.print(cost_table(f"{name} history", costs))
@@ -104,7 +104,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="agentkit-lesson09-") as workspace:
         toolbox = example_tools(workspace)
         console.print("starting the model server (or connecting to --url)...")
-        with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+        with endpoint_from_args(args) as endpoint:
             step_1_where_the_prefix_breaks(console, OpenAIClient(endpoint), toolbox)
         step_2_ten_turns_three_histories(console, args, toolbox)
     return 0
