@@ -54,8 +54,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         server.stop()
     if stopped_by_user:
-        console.print("stopped")
-        return 0
+        return 0  # ManagedServer.stop() printed the one line that says what it stopped
     raise ServerStartError(
         f"{server.died() or f'mlx_lm.server exited on its own with code {code}'}.\n{server.log_tail(20)}",
         fix=f"read the full log at {server.log_path}",
