@@ -125,6 +125,7 @@ def run(args: argparse.Namespace) -> int:
     from rich.text import Text
 
     from agentkit.client import OpenAIClient
+    from agentkit.errors import AgentkitError
     from agentkit.harness.report_terminal import print_report
     from agentkit.serving.endpoint import open_endpoint
     from agentkit.serving.hosts import hosts_from_args
@@ -134,6 +135,10 @@ def run(args: argparse.Namespace) -> int:
     config = AgentConfig(thinking=args.thinking == "on")
     # Every URL is checked before anything runs: a model a server cannot serve fails now, not after the dense half.
     plan = [model_plan(args.dense, "toy-dense", args.dense_url), model_plan(args.moe, "toy-moe", args.moe_url)]
+    if plan[0][0] == plan[1][0]:
+        raise AgentkitError(f"Both sides of the comparison are {plan[0][0]!r}.",
+                            fix="compare two different models (--dense and --moe), or two servers that serve "
+                            "different models")
     hosts = hosts_from_args(args)
     # Not removed at the end: the traces and report.html are the result, and the last line prints where.
     out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-compare-"))
