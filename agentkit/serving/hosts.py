@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from agentkit.errors import SetupError
+from agentkit.serving.ports import free_ports
 
 BACKENDS = ("ring", "jaccl")
 
@@ -62,6 +63,15 @@ class Hosts:
     def describe(self) -> str:
         where = ",".join(self.hosts) if self.hosts else str(self.hostfile)
         return f"{self.ranks} ranks ({where}, {self.backend})"
+
+    def launched(self, server_command: list[str], model_dir: Path | None) -> list[str]:
+        """The mlx_lm.server command under mlx.launch, the model split by layers or by tensors."""
+        parallel = choose_parallel(model_dir, self.parallel)
+        require_sharded_files(model_dir)
+        if parallel == "pipeline":
+            server_command = [*server_command, "--pipeline"]
+        # The ring's ports, one per rank from here (the default, 32323, may be taken by another run).
+        return self.launch_command(server_command, starting_port=free_ports(self.ranks))
 
     def launch_command(self, server_command: list[str], starting_port: int) -> list[str]:
         """`mlx.launch ... -- SERVER_COMMAND`; the ring's ports start at `starting_port`."""

@@ -26,12 +26,10 @@ from __future__ import annotations
 import atexit
 import json
 import os
-import re
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -42,8 +40,9 @@ from agentkit.errors import ServerNotReadyError, ServerStartError
 from agentkit.serving import signals, watchdog
 from agentkit.serving.backend import require_backend
 from agentkit.serving.chat_template import load_chat_template
-from agentkit.serving.hosts import Hosts, choose_parallel, require_sharded_files
+from agentkit.serving.hosts import Hosts
 from agentkit.serving.models import model_directory, resolve_model
+from agentkit.serving.server_log import dead_ranks, hint_from_log, read_tail
 from agentkit.serving.ports import client_host, free_port, require_free_port  # noqa: F401 (free_port: also imported from here)
 
 # Servers still running, so that `atexit` can stop them if the interpreter
@@ -128,7 +127,7 @@ class ManagedServer:
             require_free_port(self.host, self.port)
         command += ["--port", str(self.port), *self.extra_args]
         if self.hosts.distributed:
-            command = self._launched(command, ref.path)
+            command = self.hosts.launched(command, ref.path)
 
         if self.log_path is None:
             fd, name = tempfile.mkstemp(prefix="agentkit-mlx-server-", suffix=".log")
@@ -139,10 +138,10 @@ class ManagedServer:
         self.log_path.write_text("")
         # SIGTERM from here on unwinds like Ctrl-C, through stop().
         signals.stop_on_signals()
-        self.process = _start_watchdog(command, self.log_path, self.label)
+        self.process = watchdog.start(command, self.log_path, self.label)
         _LIVE.add(self)
         try:
-            self.server_pgid = _read_server_pgid(self.process)
+            self.server_pgid = watchdog.read_server_pgid(self.process)
             deadline = time.monotonic() + self.ready_timeout
             self._wait_for_http(deadline)
             self._warm_up(deadline)
@@ -163,7 +162,7 @@ class ManagedServer:
             try:
                 if process.poll() is None:
                     self._stopped_by_us = True
-                    _tell(process, watchdog.STOP + b"\n")
+                    watchdog.tell_stop(process)
                     process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 pass
@@ -188,7 +187,7 @@ class ManagedServer:
         """None while the server runs (or after we stopped it); else one line: its exit, its ranks, its log."""
         if self.process is None or self._stopped_by_us or self.process.poll() is None:
             return None
-        ranks = _dead_ranks(self.log_tail(200))
+        ranks = dead_ranks(self.log_tail(200))
         return (f"{self.label} exited with code {self.process.returncode}{ranks} "
                 f"(log: {self.log_path})")
 
@@ -199,10 +198,7 @@ class ManagedServer:
 
     def log_tail(self, n: int = 20) -> str:
         """The last `n` lines of the server log."""
-        if self.log_path is None or not self.log_path.exists():
-            return ""
-        lines = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(lines[-n:])
+        return read_tail(self.log_path, n)
 
     def _wait_for_http(self, deadline: float) -> None:
         while True:
@@ -242,17 +238,8 @@ class ManagedServer:
                 failure = failure.read().decode(errors="replace")
             problem = f"mlx_lm.server for {self.model!r} failed its warm-up request ({failure})"
         raise ServerStartError(
-            f"{problem}.\n{self._tail_for_error()}", fix=_hint_from_log(self.log_tail(200))
+            f"{problem}.\n{self._tail_for_error()}", fix=hint_from_log(self.log_tail(200))
         )
-
-    def _launched(self, command: list[str], model_dir: Path | None) -> list[str]:
-        """The server command under mlx.launch, split by layers or tensors across the ranks."""
-        parallel = choose_parallel(model_dir, self.hosts.parallel)
-        require_sharded_files(model_dir)
-        if parallel == "pipeline":
-            command = [*command, "--pipeline"]
-        # The ring's ports: one per rank from here (the default, 32323, may be taken by another run).
-        return self.hosts.launch_command(command, starting_port=free_ports(self.hosts.ranks))
 
     def _not_ready(self, what: str) -> ServerNotReadyError:
         return ServerNotReadyError(
@@ -277,27 +264,14 @@ class ManagedServer:
         code = self.process.poll()
         if code is not None:
             raise ServerStartError(
-                f"{self.label} exited with code {code}{_dead_ranks(self.log_tail(200))} while starting.\n"
+                f"{self.label} exited with code {code}{dead_ranks(self.log_tail(200))} while starting.\n"
                 f"{self._tail_for_error()}",
-                fix=_hint_from_log(self.log_tail(200)),
+                fix=hint_from_log(self.log_tail(200)),
             )
 
     def _tail_for_error(self) -> str:
         tail = self.log_tail(20) or "(empty so far)"
         return f"Last lines of {self.log_path}:\n{tail}"
-
-
-def _hint_from_log(log: str) -> str:
-    """A likely fix for the failures that show up in mlx_lm.server logs."""
-    if "Address already in use" in log:
-        return "another process took the port; start again without a fixed port or stop it"
-    if "not supported" in log and "Model type" in log:
-        return "mlx_lm does not know this model_type; check config.json or upgrade mlx-lm"
-    if "JSONDecodeError" in log or "Expecting value" in log:
-        return "a JSON file in the model directory is corrupt; re-create or re-download it"
-    if "chat_template" in log or "chat template" in log:
-        return "the model has no usable chat template; pass one with `--template qwen3.6`"
-    return "read the log lines above; `agentkit doctor` checks the installation"
 
 
 def _ensure_hf_cache_dir() -> None:
@@ -311,69 +285,6 @@ def _ensure_hf_cache_dir() -> None:
         Path(constants.HF_HUB_CACHE).mkdir(parents=True, exist_ok=True)
     except OSError:
         pass  # read-only home: only the model listing is affected
-
-
-def _start_watchdog(command: list[str], log_path: Path, label: str) -> subprocess.Popen:
-    """Run `command` under the watchdog, which stops its whole group when we stop it or die."""
-    arguments = [sys.executable, watchdog.__file__, "--parent", str(os.getpid()), "--log", str(log_path),
-                 "--label", label]
-    # Linux sends the parent-death signal when the thread that started the
-    # child ends, not the process: only the main thread lives as long as agentkit.
-    if threading.current_thread() is threading.main_thread():
-        arguments.append("--pdeathsig")
-    return subprocess.Popen(
-        [*arguments, "--", *command],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        # stderr stays ours: the watchdog's one line after agentkit died lands on agentkit's terminal.
-        # Own session: a Ctrl-C in the terminal reaches only us, and we decide how the server stops.
-        start_new_session=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )
-
-
-def _read_server_pgid(process: subprocess.Popen) -> int:
-    line = process.stdout.readline()
-    if not line.strip().isdigit():
-        process.wait()
-        raise ServerStartError(f"The watchdog could not start mlx_lm.server (exit code {process.returncode}).",
-                               fix="run `agentkit doctor`; the error above says what failed")
-    return int(line)
-
-
-def _tell(process: subprocess.Popen, message: bytes) -> None:
-    try:
-        process.stdin.write(message)
-        process.stdin.close()
-    except (BrokenPipeError, ValueError, OSError):
-        pass  # the watchdog is already gone
-
-
-def _dead_ranks(log: str) -> str:
-    """', rank 1 exited with code -9' from mlx.launch's warnings in the log; '' for none."""
-    found = re.findall(r"Node with rank (\d+) (exited with code -?\d+|was killed)", log)
-    return "".join(f", rank {rank} {what}" for rank, what in dict(found).items())
-
-
-def free_ports(count: int) -> int:
-    """The first of `count` consecutive free ports on 127.0.0.1."""
-    for _ in range(50):
-        first = free_port("127.0.0.1")
-        if all(_port_free(first + i) for i in range(1, count)):
-            return first
-    raise ServerStartError(f"Found no {count} consecutive free ports for the ranks.",
-                           fix="stop other servers, or pass the ports with mlx.launch --starting-port yourself")
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as probe:
-        try:
-            probe.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:

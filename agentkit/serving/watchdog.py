@@ -19,7 +19,8 @@ group: a SIGTERM to `mlx.launch` alone leaves it spinning with its ranks alive.
     python -m agentkit.serving.watchdog --parent PID --log FILE --label TEXT -- COMMAND...
 
 Its first line on stdout is the server's process group id, so agentkit can
-still reach the group if the watchdog itself is killed.
+still reach the group if the watchdog itself is killed. The parent's side of
+this is `start`, `read_server_pgid` and `tell_stop`, which `ManagedServer` uses.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
+from pathlib import Path
 
 GRACE_S = 5.0
 """Seconds the server's group gets to exit after SIGTERM before SIGKILL."""
@@ -38,6 +41,45 @@ STOP = b"stop"
 """What agentkit writes on the pipe for a normal stop."""
 PR_SET_PDEATHSIG = 1
 """prctl(2) option: the signal this process gets when its parent thread dies (Linux only)."""
+
+
+def start(command: list[str], log_path: Path, label: str) -> subprocess.Popen:
+    """Run `command` under the watchdog (the parent's side); its output goes to `log_path`."""
+    arguments = [sys.executable, __file__, "--parent", str(os.getpid()), "--log", str(log_path), "--label", label]
+    # Linux sends the parent-death signal when the thread that started the
+    # child ends, not the process: only the main thread lives as long as agentkit.
+    if threading.current_thread() is threading.main_thread():
+        arguments.append("--pdeathsig")
+    return subprocess.Popen(
+        [*arguments, "--", *command],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        # stderr stays the parent's: the one line after agentkit died lands on its terminal.
+        # Own session: a Ctrl-C in the terminal reaches only agentkit, which decides how the server stops.
+        start_new_session=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )
+
+
+def read_server_pgid(process: subprocess.Popen) -> int:
+    """The server's process group id, the watchdog's first line; raises when it could not start the server."""
+    from agentkit.errors import ServerStartError
+
+    line = process.stdout.readline()
+    if not line.strip().isdigit():
+        process.wait()
+        raise ServerStartError(f"The watchdog could not start mlx_lm.server (exit code {process.returncode}).",
+                               fix="run `agentkit doctor`; the error above says what failed")
+    return int(line)
+
+
+def tell_stop(process: subprocess.Popen) -> None:
+    """Ask for a normal, quiet stop."""
+    try:
+        process.stdin.write(STOP + b"\n")
+        process.stdin.close()
+    except (BrokenPipeError, ValueError, OSError):
+        pass  # the watchdog is already gone
 
 
 def main(argv: list[str] | None = None) -> int:
