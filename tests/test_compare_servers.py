@@ -1,4 +1,4 @@
-"""compare against real servers: the model id sent with --url, and a server that dies mid-run."""
+"""compare and run against real servers: the model id sent with --url, and a server that dies mid-run."""
 
 from __future__ import annotations
 
@@ -67,13 +67,33 @@ def test_a_server_that_dies_mid_compare_stops_the_run_and_keeps_what_was_measure
         if run.poll() is None:
             run.kill()
     assert run.returncode == 2, out + err
-    assert "stopped early:" in out and "exited with code" in out and "log:" in out
+    assert "stopped early:" in out and "was killed by SIGKILL" in out and "log:" in out
     summary = json.loads((out_dir / "summary.json").read_text())
     stopped, not_run = summary["setup"]["stopped"], summary["setup"]["not_run"]
-    assert stopped and "exited with code" in stopped
+    assert stopped and "was killed by SIGKILL" in stopped
     label = summary["labels"][0]
     ran = summary["models"][label]["runs"]
     # Every task is either measured or listed as not run; none of the rest is counted as the model's error.
     assert ran + len(not_run[label]) == tasks and ran >= 1
     assert len(not_run[summary["labels"][1]]) == tasks
     assert not group_alive(pgid)
+
+
+def test_run_names_the_dead_server_not_a_url_never_given(tiny_model_dir, tmp_path):
+    trace = tmp_path / "t.jsonl"
+    run = agentkit("run", "react", "What is 17 * 23?", "--model", str(tiny_model_dir), "--max-steps", "50",
+                   "--workspace", str(tmp_path / "ws"), "--trace", str(trace), cwd=tmp_path)
+    try:
+        _, pgid, port = find_server(run.pid)
+        wait_for_port(port)
+        deadline = time.monotonic() + 120
+        while not (trace.exists() and trace.read_text().count("\n") >= 2) and time.monotonic() < deadline:
+            time.sleep(0.1)  # the run has started: its first events are written
+        os.kill(pgid, signal.SIGKILL)
+        out, err = run.communicate(timeout=120)
+    finally:
+        if run.poll() is None:
+            run.kill()
+    assert run.returncode == 2, out + err
+    assert "The model server died during the run" in err and "was killed by SIGKILL" in err
+    assert "--url" not in err and "Traceback" not in err

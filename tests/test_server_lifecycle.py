@@ -35,12 +35,19 @@ def start_agentkit(*args: str, cwd: Path) -> subprocess.Popen:
 
 
 COMMANDS = {
-    "compare": lambda model, tmp: ["compare", "--dense", model, "--moe", model, "--out", str(tmp / "out")],
+    "compare": lambda model, tmp: ["compare", "--dense", model, "--moe", _other_name(model, tmp),
+                                   "--out", str(tmp / "out")],
     "bench": lambda model, tmp: ["bench", "speed", "--model", model, "--requests", "500", "--max-tokens", "256"],
     "chat": lambda model, tmp: ["chat", "--model", model],
     "run": lambda model, tmp: ["run", "react", "What is 17 * 23?", "--model", model, "--max-steps", "50",
                                "--workspace", str(tmp / "ws"), "--trace", str(tmp / "t.jsonl")],
 }
+
+
+def _other_name(model: str, tmp: Path) -> str:
+    # compare needs two different labels; the same model under a second name will do.
+    (tmp / "other").symlink_to(model)
+    return str(tmp / "other")
 
 
 @pytest.mark.parametrize("command", list(COMMANDS))

@@ -12,13 +12,11 @@ agentkit stops it, is signalled, or dies; poll `GET /v1/models` until the HTTP
 server is up, send one warm-up request (mlx_lm loads the weights in a
 background thread, so the first request is what waits for them), and on the
 way out stop the group. SIGTERM and Ctrl-C unwind through `stop()`
-(`agentkit.serving.signals`), which then prints one line saying what it
-stopped. Every failure raises an `agentkit.errors` exception with the end of
-the server log in its message.
+(`agentkit.serving.signals`), which prints one line saying what it stopped.
+Every failure raises a kit error quoting the end of the server log.
 
 Without a `log_path`, the log is a temporary file: removed after a clean stop,
-kept when the server failed to start or exited on its own, since the error
-message names it for the reader to open.
+kept when the server failed or exited on its own (the error names it).
 """
 
 from __future__ import annotations
@@ -187,9 +185,11 @@ class ManagedServer:
         """None while the server runs (or after we stopped it); else one line: its exit, its ranks, its log."""
         if self.process is None or self._stopped_by_us or self.process.poll() is None:
             return None
-        ranks = dead_ranks(self.log_tail(200))
-        return (f"{self.label} exited with code {self.process.returncode}{ranks} "
-                f"(log: {self.log_path})")
+        code = self.process.returncode
+        # The watchdog exits 128 + N when a signal N killed the server (as shells report it).
+        how = (f"was killed by {signal.Signals(code - 128).name}" if 128 < code < 128 + signal.NSIG
+               else f"exited with code {code}")
+        return f"{self.label} {how}{dead_ranks(self.log_tail(200))} (log: {self.log_path})"
 
     def wait(self) -> int:
         """Block until the server process exits; return its exit code."""
