@@ -103,8 +103,16 @@ def hosts_from_args(args: argparse.Namespace) -> Hosts:
     if hostfile is not None and not hostfile.is_file():
         raise HostsError(f"No hostfile at {hostfile}.",
                          fix="write one with `mlx.distributed_config`, or give the hosts with --hosts A,B")
-    return Hosts(hosts=tuple(getattr(args, "hosts", ()) or ()), hostfile=hostfile,
-                 backend=getattr(args, "backend", "ring"), parallel=getattr(args, "parallel", None))
+    hosts = Hosts(hosts=tuple(getattr(args, "hosts", ()) or ()), hostfile=hostfile,
+                  backend=getattr(args, "backend", "ring"), parallel=getattr(args, "parallel", None))
+    if hostfile is not None:
+        try:
+            hosts.ranks  # noqa: B018 (read it now: a broken hostfile fails here, in one line)
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError) as error:
+            raise HostsError(f"Cannot read the hostfile {hostfile}: {error}.",
+                             fix='a JSON list of {"ssh": HOST, "ips": [IP]}, one per rank, or '
+                             '{"hosts": [...]} (mlx.distributed_config writes one)') from None
+    return hosts
 
 
 def launcher() -> list[str]:
