@@ -32,7 +32,6 @@ from agentkit.tools import example_tools
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "exercises"))
 import check  # noqa: E402  (lessons/exercises/check.py)
-from cases import XML_CASES, XML_TOOLS  # noqa: E402
 from mlx_reference import server_reading  # noqa: E402
 
 QUESTION = [{"role": "user", "content": "Convert 10 km to miles"}]

@@ -46,10 +46,14 @@ def part_of(name: str) -> str:
         return "embeddings (tied output head)"
     if ".experts." in name or ".switch_mlp." in name:
         return "routed experts"
+    if ".shared_expert" in name:
+        return "shared expert (and its gate)"
     if ".mlp.gate." in name:
         return "router"
     if ".mlp." in name:
         return "feed-forward"
+    if "linear_attn" in name:
+        return "Gated DeltaNet"
     if "self_attn" in name and not name.endswith("norm.weight"):
         return "attention"
     return "norms"
@@ -72,6 +76,10 @@ def step_1_where_the_parameters_are(console: Console) -> None:
     for part, counts in parts.items():
         used = round(counts["toy-moe"] * share) if part == "routed experts" else counts["toy-moe"]
         table.add_row(part, f"{counts['toy-dense']:,}", f"{counts['toy-moe']:,}", f"{used:,}")
+        slug = part.split(" (")[0].replace(" ", "_").replace("-", "_").lower()
+        fact(f"part_{slug}_dense", f"{counts['toy-dense']:,}")
+        fact(f"part_{slug}_moe", f"{counts['toy-moe']:,}")
+        fact(f"part_{slug}_moe_active", f"{used:,}")
     dense = fit("toy-dense").params
     table.add_row("total", f"{dense.total:,}", f"{moe.total:,}", f"{moe.active:,}", style="bold")
     console.print(table)

@@ -386,3 +386,23 @@ def test_reused_entry_names_the_previous_requests_entry():
     assert reused_entry(799, previous) == "prompt"  # one short of the prompt: the reply is prefilled again
     assert reused_entry(805, previous) == "part"  # a full-attention cache trimmed inside the reply
     assert reused_entry(0, previous) == "none"
+
+
+def test_react_tells_its_history_the_served_dialect_so_a_raw_call_in_the_other_is_echoed_verbatim(tmp_path):
+    # A raw-mode call in Hermes JSON, written exactly as the Hermes template writes it, under an
+    # XML template: parsed, it would be echoed as XML, tokens the model never generated.
+    from agentkit.agents import AgentConfig, react
+    from agentkit.client.history import served_dialect
+    from agentkit.client.scripted import ScriptedClient, raw_turn, text_turn
+    from agentkit.parsing.render import render_tool_call_hermes
+    from agentkit.tools import example_tools
+
+    class ServedWithXml(ScriptedClient):
+        local = type("Local", (), {"dialect": "xml"})()
+
+    written = render_tool_call_hermes("get_weather", {"city": "Paris"})
+    client = ServedWithXml([raw_turn(written), text_turn("12°C in Paris.")])
+    assert served_dialect(client) == "xml" and served_dialect(ScriptedClient([])) is None
+    react(client, example_tools(tmp_path), "Weather in Paris?", AgentConfig(parser="raw"))
+    echoed = client.requests[1].messages[2]
+    assert echoed["role"] == "assistant" and "tool_calls" not in echoed and written in echoed["content"]

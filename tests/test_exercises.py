@@ -26,7 +26,7 @@ SOLUTIONS = Path(__file__).resolve().parent / "exercise_solutions"
 sys.path.insert(0, str(EXERCISES))
 import check  # noqa: E402  (lessons/exercises/check.py)
 
-CASE_COUNTS = {"hermes": 16, "xml": 18, "think": 9, "stream": 10, "react": 8, "guard": 8, "reflection": 6,
+CASE_COUNTS = {"hermes": 17, "xml": 21, "think": 9, "stream": 10, "react": 8, "guard": 8, "reflection": 6,
                "plan": 6, "diff": 8}
 RIGHT = {"think": "think_split.py", "stream": "stream_splitter.py", "react": "react_loop.py",
          "guard": "repeat_guard.py", "reflection": "reflection_loop.py", "plan": "plan_execute.py",
@@ -217,7 +217,7 @@ def test_the_lesson_03_code_passes_the_happy_path_and_leaves_the_recoveries(tmp_
         "arguments as a string", '"parameters" instead of "arguments"', "Python literal",
         "cut off by max_tokens", "a call, then one cut off", "arguments not an object", "no function name",
     }
-    assert "9/16 cases pass" in out
+    assert "10/17 cases pass" in out
     assert "raised KeyError: 'name'" in out  # a crash is reported as the case's result
 
 
@@ -229,7 +229,12 @@ def test_the_lesson_04_code_passes_the_happy_path_and_leaves_the_types_and_the_d
     passing = {name for name, (result, _) in rows(out).items() if result == "pass"}
     assert passing == {"well-formed", "a string that looks like a number", "enum member", "multi-line value",
                        "parallel calls", "value that does not fit the schema"}
-    assert "6/18 cases pass" in out
+    assert "6/21 cases pass" in out
+    # The lazy regex cuts every value that holds markup, and the check says why.
+    failing = {name for name, (result, _) in rows(out).items() if result == "FAIL"}
+    assert {"markup inside a value", "a line that looks like the end of a value",
+            "an example call inside a value"} <= failing
+    assert "a </parameter> ends a value only when" in " ".join(out.split()).replace("│ ", "")
 
 
 def test_the_lesson_05_code_leaves_only_the_call_in_an_unclosed_think(tmp_path, capsys, monkeypatch):

@@ -18,7 +18,8 @@ import pytest
 from agentkit.cli import main
 from agentkit.serving.models import resolve_model
 from agentkit.sizing.chips import APPLE_BANDWIDTH_GBPS, UnknownChipError, chip_bandwidth
-from agentkit.sizing.estimate import GIB, FitError, decode_ceiling, fit, fixed_state_bytes, kv_bytes_per_token
+from agentkit.sizing.estimate import GIB, FitError, decode_ceiling, fit
+from agentkit.sizing.kv_cache import fixed_state_bytes, kv_bytes_per_token, layer_caches, layer_pattern
 from agentkit.sizing.parameters import count_parameters
 from agentkit.toy.architecture import parameter_counts
 
@@ -178,6 +179,55 @@ def test_cli_fit_prints_the_table_and_exit_code_says_fit(capsys):
 def test_cli_fit_unknown_chip_is_a_kit_error(capsys):
     assert main(["fit", "toy-dense", "--chip", "Z80"]) == 2
     assert "--bandwidth" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("toy", ["toy-dense", "toy-moe", "toy-attn"])
+def test_per_layer_cache_matches_what_mlx_allocates(toy):
+    # The arithmetic against mlx_lm itself: build the toy's cache, prefill a few tokens,
+    # and weigh each layer's arrays (a KVCache allocates 256 positions at a time).
+    import mlx.core as mx
+    from mlx.utils import tree_flatten
+    from mlx_lm import load
+    from mlx_lm.models.cache import make_prompt_cache
+
+    model, _ = load(str(resolve_model(toy).path))
+    cache = make_prompt_cache(model)
+    model(mx.array([[5, 6, 7, 8, 9]]), cache=cache)
+    measured = []
+    for layer in cache:
+        arrays = [a for _, a in tree_flatten(layer.state) if isinstance(a, mx.array)]
+        if type(layer).__name__ == "KVCache":
+            keys = layer.state[0]
+            measured.append(("attention", 0, sum(a.nbytes for a in arrays) // keys.shape[2]))
+        else:
+            measured.append(("Gated DeltaNet", sum(a.nbytes for a in arrays), 0))
+    config = json.loads((resolve_model(toy).path / "config.json").read_text())
+    assert [(c.kind, c.fixed_bytes, c.bytes_per_token) for c in layer_caches(config)] == measured
+
+
+def test_hybrid_layers_are_told_apart_on_toys_and_real_configs():
+    toy = json.loads((resolve_model("toy-dense").path / "config.json").read_text())
+    assert layer_pattern(layer_caches(toy)) == "DDDA x 2"
+    attn = json.loads((resolve_model("toy-attn").path / "config.json").read_text())
+    assert layer_pattern(layer_caches(attn)) == "A x 6"
+    real = json.loads((QWEN36_DENSE / "config.json").read_text())
+    # 27B: 48 Gated DeltaNet layers, each a float32 recurrent state of 48 value heads x 128 x 128 plus its conv.
+    assert layer_pattern(layer_caches(real)) == "DDDA x 16"
+    assert sum(c.fixed_bytes for c in layer_caches(real)) == fixed_state_bytes(real) > 48 * 48 * 128 * 128 * 4
+    # Without layer_types, the interval decides, as in mlx_lm's qwen3_5.
+    text = {**real["text_config"]}
+    del text["layer_types"]
+    assert layer_pattern(layer_caches({"text_config": text})) == "DDDA x 16"
+
+
+def test_cli_fit_shows_the_cache_layer_by_layer(capsys):
+    assert main(["fit", "toy-dense"]) == 0
+    out = capsys.readouterr().out
+    for expected in ("DDDA x 2", "768 B/token", "40.5 KiB", "fixed; cannot be rolled back", "6 layers"):
+        assert expected in out, out
+    assert main(["fit", "toy-attn"]) == 0
+    out = capsys.readouterr().out
+    assert "A x 6" in out and "DeltaNet layer" not in out
 
 
 def test_a_split_by_layers_holds_the_shared_tables_on_every_rank():

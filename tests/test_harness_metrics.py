@@ -69,3 +69,15 @@ def test_changed_between_repeats_counts_repeats_unlike_the_first():
     assert changed_between_repeats(["a", "a", "a"]) == 0
     assert changed_between_repeats(["a", "b", "a", "c"]) == 2
     assert changed_between_repeats([]) == 0
+
+
+def test_cached_tokens_the_server_did_not_report_are_unknown_not_zero():
+    # A server without prompt_tokens_details: "0% cached" would claim the cache never helped.
+    unreported = run_metrics(Trace(events=[model_call(0, 0.1, [0.01], 300, None, 5)]))
+    pooled = pool_metrics([unreported])
+    assert not unreported.cache_reported and pooled.cached_ratio is None
+    assert pooled.prefilled_tokens == 300
+    # Reported by one request of the pool: the ratio is over all prompt tokens.
+    reported = run_metrics(Trace(events=[model_call(0, 0.1, [0.01], 100, 90, 5)]))
+    pooled = pool_metrics([unreported, reported])
+    assert pooled.cached_ratio == pytest.approx(90 / 400) and pooled.prefilled_tokens == 310

@@ -104,7 +104,7 @@ def test_terminal_report_fits_80_columns_without_cutting_a_cell(summary):
     # Folding may break a line anywhere; what the report says must still be there.
     flat = " ".join(text.split())
     assert "step 1: get_weather city 'Lisbon' vs 'If'" in flat
-    assert "dense: 2/2 right; moe: 1/2 right" in flat and "Decisions differ on: weather" in flat
+    assert "dense: 2/2 right, 0 problems found; moe: 1/2 right, 1 problem found" in flat and "Decisions differ on: weather" in flat
     assert "get_weather(city='Lisbon')" in flat and "get_weather(city='If')" in flat
 
 

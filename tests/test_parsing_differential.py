@@ -232,3 +232,97 @@ def test_xml_value_conversion_differences(param, value, theirs, mine):
     assert type(theirs_calls[0]["arguments"][param]) is type(theirs)
     mine_value = ours(text, WEATHER)[1][0]["arguments"][param]
     assert mine_value == mine and type(mine_value) is type(mine)
+
+
+# -- drift of real Qwen3.6 output, and values that hold markup ------------------
+
+TOOLS = [{"type": "function", "function": {"name": "write_file", "parameters": {"type": "object", "properties": {
+    "path": {"type": "string"}, "content": {"type": "string"}}}}},
+         {"type": "function", "function": {"name": "search", "parameters": {"type": "object", "properties": {
+             "q": {"type": "string"}, "limit": {"type": "integer"}, "opts": {"type": "object"}}}}}]
+EXAMPLE = render_tool_call_xml("get_weather", {"city": "Seoul"})
+
+
+@pytest.mark.parametrize(("content", "theirs"), [
+    # A parser test fixture: mlx-lm's lazy regex ends the value at the first
+    # </parameter>, so the file is written without its closing tag.
+    ("x = '<parameter=path>y.py</parameter>'", {"content": "x = '<parameter=path>y.py"}),
+    # A line that looks like the end of the value: mlx-lm invents a parameter
+    # `body` write_file does not have, and cuts the file in two.
+    ("a\n</parameter>\n<parameter=body>\nb", {"content": "a", "body": "b"}),
+    # Documentation with an example call: mlx-lm's state machine ends the block
+    # at the example's </tool_call>, the file stops at "Seoul" and the rest
+    # leaks into the visible reply.
+    ("Example:\n" + EXAMPLE + "\nend", {"content": "Example:\n<tool_call>\n<function=get_weather>\n<parameter=city>\nSeoul"}),
+])
+def test_values_that_hold_markup(content, theirs):
+    # Ours is right: the value ends at the </parameter> the structure after it
+    # confirms (see agentkit/parsing/xml_values.py), so the file is written
+    # exactly as the model meant it.
+    text = render_tool_call_xml("write_file", {"path": "t.py", "content": content})
+    theirs_calls = mlx_server(text, qwen3_coder, TOOLS)[2]
+    assert theirs_calls == [{"name": "write_file", "arguments": {"path": "t.py", **theirs}}]
+    turn, calls = ours(text, TOOLS)
+    assert calls == [{"name": "write_file", "arguments": {"path": "t.py", "content": content}}]
+    assert turn.warnings == turn.errors == []
+
+
+def test_null_for_an_integer_both_agree():
+    text = "<tool_call>\n<function=search>\n<parameter=limit>\nNULL\n</parameter>\n</function>\n</tool_call>"
+    assert mlx_server(text, qwen3_coder, TOOLS)[2] == ours(text, TOOLS)[1] == [
+        {"name": "search", "arguments": {"limit": None}}]
+
+
+@pytest.mark.parametrize(("value", "theirs"), [
+    # An object written as a JSON string holding JSON: mlx-lm passes the
+    # string on; the schema says object, so ours decodes it and warns.
+    ('"{\\"a\\": 1}"', '{"a": 1}'),
+    # A Python literal: both decode it (ast.literal_eval); ours also warns, so
+    # the model learns to write JSON.
+    ("{'a': 1, 'b': [2]}", {"a": 1, "b": [2]}),
+])
+def test_objects_written_as_text(value, theirs):
+    text = f"<tool_call>\n<function=search>\n<parameter=opts>\n{value}\n</parameter>\n</function>\n</tool_call>"
+    assert mlx_server(text, qwen3_coder, TOOLS)[2][0]["arguments"]["opts"] == theirs
+    turn, calls = ours(text, TOOLS)
+    assert isinstance(calls[0]["arguments"]["opts"], dict)
+    assert [w.code for w in turn.warnings] == ["value_as_text"]
+
+
+def test_call_without_its_tool_call_opener():
+    # A frequent Qwen3.6 habit. mlx-lm never enters its tool state, so the call
+    # is shown to the user as text, with a stray </tool_call>, and not run.
+    # Ours runs it, with a warning that tells the model to wrap its calls: the
+    # function is complete and names an offered tool, so it clearly was a call.
+    text = "<function=search>\n<parameter=q>\nx\n</parameter>\n</function>\n</tool_call>"
+    content, _, calls = mlx_server(text, qwen3_coder, TOOLS)
+    assert calls == [] and content == text
+    turn, calls = ours(text, TOOLS)
+    assert calls == [{"name": "search", "arguments": {"q": "x"}}] and turn.content == ""
+    assert [w.code for w in turn.warnings] == ["unwrapped_call_run"]
+
+
+def test_spacing_inside_tags():
+    # mlx-lm's regex needs `<function=` exactly: the call is dropped without a
+    # word. Ours reads it; the tags are unambiguous.
+    text = "<tool_call>\n<function = search>\n<parameter =q>\nx\n</parameter>\n</function>\n</tool_call>"
+    assert mlx_server(text, qwen3_coder, TOOLS)[2] == []
+    assert ours(text, TOOLS)[1] == [{"name": "search", "arguments": {"q": "x"}}]
+
+
+def test_empty_block():
+    # Both run nothing; ours also says so (`empty_tool_call`), so a model that
+    # meant to call something learns that nothing ran.
+    text = "<tool_call></tool_call>"
+    assert mlx_server(text, qwen3_coder, TOOLS)[2] == []
+    turn, calls = ours(text, TOOLS)
+    assert calls == [] and [w.code for w in turn.warnings] == ["empty_tool_call"]
+
+
+def test_template_placeholder():
+    # A model that copies `<function={{ name }}>` from a format description:
+    # mlx-lm runs a tool named "{{". Ours never runs it (`placeholder_name`).
+    text = "<tool_call>\n<function={{ name }}>\n<parameter=q>\nx\n</parameter>\n</function>\n</tool_call>"
+    assert mlx_server(text, qwen3_coder, TOOLS)[2] == [{"name": "{{", "arguments": {"q": "x"}}]
+    turn, calls = ours(text, TOOLS)
+    assert calls == [] and [e.code for e in turn.errors] == ["placeholder_name"]

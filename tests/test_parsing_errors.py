@@ -29,7 +29,6 @@ PREFIX = GOOD + "\n"
     ("<tool_call>\n<parameter=a>\n1\n</parameter>\n</tool_call>", "missing_function_name", 12),
     ('<tool_call>\n{"arguments": {}}\n</tool_call>', "missing_function_name", 12),
     ("<tool_call>\n<function=>\n</function>\n</tool_call>", "missing_function_name", 12),
-    ("<tool_call>\n\n</tool_call>", "missing_function_name", 0),
     # malformed <function= / <parameter= tags
     ("<tool_call>\n<function=get weather>\n</function>\n</tool_call>", "malformed_function_tag", 12),
     ("<tool_call>\n<function=f\n<parameter=a>1</parameter></function>\n</tool_call>", "malformed_function_tag", 12),
@@ -77,7 +76,7 @@ def test_hostile_json_never_raises():
 
 
 def test_message_for_model():
-    turn = parse('<tool_call>\n{"name": "f"\n</tool_call><tool_call>\n</tool_call>')
+    turn = parse('<tool_call>\n{"name": "f"\n</tool_call><tool_call>\n{"arguments": {}}</tool_call>')
     assert message_for_model([]) == ""
     assert message_for_model(turn.errors[:1]) == turn.errors[0].message
     combined = message_for_model(turn.errors)

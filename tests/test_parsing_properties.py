@@ -1,16 +1,19 @@
 """Property tests: rendered calls parse back exactly; garbage never breaks the parser.
 
 Volume per run (hypothesis `max_examples`): round trip 300, calls planned in
-reasoning 150, markup-rich garbage 600, plain random text 300.
+reasoning 150, values holding markup 150, markup-rich garbage 600, plain
+random text 300, fast paths against the general path 300.
 """
 
 import json
 import re
 from itertools import pairwise
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from agentkit.parsing import block_scan, xml_calls
 from agentkit.parsing import (
     ERROR_CODES, ContentDelta, ReasoningDelta, StreamParser, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
@@ -18,6 +21,8 @@ from agentkit.parsing import (
 
 ROUND_TRIP_EXAMPLES = 300
 IN_REASONING_EXAMPLES = 150
+MARKUP_VALUE_EXAMPLES = 150
+FAST_PATH_EXAMPLES = 300
 GARBAGE_EXAMPLES = 600
 RANDOM_TEXT_EXAMPLES = 300
 SETTINGS = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -60,7 +65,9 @@ def tool_calls(draw):
     """A tool with a random schema, a call to it, and the call rendered in a random dialect."""
     name = draw(identifier)
     params = draw(st.dictionaries(identifier, schema_and_value, max_size=4))
-    properties = {p: schema for p, (schema, _) in params.items() if schema is not None}
+    # Every parameter is declared (untyped ones with an empty schema): a value
+    # ends at `</parameter><parameter=NAME>` only for a NAME the tool declares.
+    properties = {p: schema or {} for p, (schema, _) in params.items()}
     tool = {"type": "function", "function": {"name": name, "parameters": {"type": "object", "properties": properties}}}
     arguments = {p: value for p, (_, value) in params.items()}
     dialect = draw(st.sampled_from(["hermes", "xml"]))
@@ -86,6 +93,12 @@ def chunkings(draw, length):
     cuts = draw(st.lists(st.integers(0, length), max_size=12))
     bounds = sorted(set(cuts) | {0, length})
     return [b - a for a, b in pairwise(bounds)]
+
+
+@pytest.fixture(scope="module")
+def monkeypatch_module():
+    with pytest.MonkeyPatch.context() as patch:
+        yield patch
 
 
 def stream(text, sizes, **options):
@@ -131,12 +144,45 @@ def test_calls_in_reasoning_count_only_when_the_think_never_closes(call, before,
         assert [w.code for w in turn.warnings] == ["missing_close_tag"]
 
 
+# Text a coding agent writes into files: markup that is not the call's own.
+EXAMPLE_CALL = render_tool_call_xml("get_weather", {"city": "Seoul", "days": 3})
+VALUE_PIECES = [
+    "x = '<parameter=path>a.py</parameter>'", "</parameter>\n<parameter=body>", "\n</parameter>\n",
+    EXAMPLE_CALL, "text </tool_call>", "<parameter=content>",
+]
+WRITE_FILE = {"type": "function", "function": {"name": "write_file", "parameters": {"type": "object", "properties": {
+    "path": {"type": "string"}, "content": {"type": "string"}}}}}
+
+
+@st.composite
+def values_with_markup(draw):
+    """A file body with markup in it, balanced where a reader could not tell otherwise:
+    a call it opens is closed, and it does not end in a line that closes one."""
+    pieces = draw(st.lists(st.sampled_from(VALUE_PIECES) | safe_text, max_size=6))
+    return "".join(pieces) + "\nend"
+
+
+@settings(max_examples=MARKUP_VALUE_EXAMPLES, **SETTINGS)
+@given(path=word, content=values_with_markup(), after=safe_text, data=st.data())
+def test_values_that_hold_markup_come_back_whole_under_any_chunking(path, content, after, data):
+    raw = render_tool_call_xml("write_file", {"path": path, "content": content})
+    text = raw + "\n" + after
+    whole = parse_assistant(text, tools=[WRITE_FILE])
+    assert [c.arguments for c in whole.tool_calls] == [{"path": path, "content": content}]
+    assert whole.errors == [] and whole.content == after.strip()
+    events, streamed = stream(text, data.draw(chunkings(len(text))), tools=[WRITE_FILE])
+    assert streamed == whole
+    assert "".join(e.text for e in events if isinstance(e, ContentDelta)) == whole.content
+
+
 FRAGMENTS = [
     "<think>", "</think>", "<tool_call>", "</tool_call>", "<function=f>", "<function=", "</function>",
     "<parameter=a>", "<parameter=", "</parameter>", "</function_invocation>", "<tool_", "</thi", "<",
     ">", "{", "}", "[", "]", '"', "\\", ":", ",", '"name"', '"arguments"', "null", "1", "true",
     "\n", " ", "a", "é", "'", "<think", "</tool_call", "=", "{'name': 'f', 'arguments': ", "{1: (2,)}",
     "True", "None", "(", ")", "<parameter=n>", "<parameter=b>", "<parameter=o>", "3.5", "[1]",
+    "<function = f>", "<parameter =a>", "<function={{ name }}>", "NULL", "{'a': 1}", '"{\\"a\\": 1}"', "...",
+    "<tool_call></tool_call>", "\n</parameter>\n<parameter=a>\n", "<parameter=zz>",
 ]
 # The garbage calls `f`, whose parameters exercise schema conversion.
 FUZZ_TOOLS = [{"type": "function", "function": {"name": "f", "parameters": {"type": "object", "properties": {
@@ -173,3 +219,19 @@ def test_markup_rich_garbage_never_raises_and_streams_like_whole_text(text, open
 @given(text=random_text, opened=st.booleans(), data=st.data())
 def test_random_text_never_raises(text, opened, data):
     check_never_breaks(text, data.draw(chunkings(len(text))), opened)
+
+
+@settings(max_examples=FAST_PATH_EXAMPLES, **SETTINGS)
+@given(call=tool_calls(), text=garbage, data=st.data())
+def test_the_fast_paths_give_what_the_general_path_gives(call, text, data, monkeypatch_module):
+    # parse_plain (one regex per XML block) and the one-regex block end must
+    # agree with the tag-by-tag reading on calls, junk and everything between.
+    tool = call[0]
+    sample = data.draw(st.sampled_from([call[4], text, call[4] + text, text + call[4]]))
+    tools = data.draw(st.sampled_from([[tool], FUZZ_TOOLS, None]))
+    fast = parse_assistant(sample, tools=tools)
+    with monkeypatch_module.context() as patch:
+        patch.setattr(xml_calls._FunctionParser, "parse_plain", lambda self: False)
+        patch.setattr(block_scan.BlockScanner, "_plain_call_end", lambda self, text, i: -1)
+        general = parse_assistant(sample, tools=tools)
+    assert fast == general

@@ -156,9 +156,11 @@ def test_function_without_tool_call_envelope_is_not_run():
     assert codes(turn.warnings) == ["unwrapped_call"]
 
 
-def test_repeated_parameter_keeps_the_last_value():
+def test_a_parameter_set_twice_is_text_inside_the_first_value():
+    # `</parameter><parameter=a>` inside the value of `a` is what a file about
+    # tool calls contains; a model setting `a` twice is the rarer reading.
     text = "<tool_call><function=f><parameter=a>1</parameter><parameter=a>2</parameter></function></tool_call>"
-    assert parse(text).tool_calls[0].arguments == {"a": "2"}
+    assert parse(text).tool_calls[0].arguments == {"a": "1</parameter><parameter=a>2"}
 
 
 def test_bare_tool_definitions_are_accepted():

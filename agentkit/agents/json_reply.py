@@ -41,6 +41,12 @@ def parse_json_reply(text: str, shape: type[Reply]) -> Reply:
         except json.JSONDecodeError:
             start = text.find("{", start + 1)
             continue
+        except ValueError:  # a JSON number of more than 4300 digits, which Python refuses
+            raise InvalidReply("Your JSON object holds a number with too many digits to decode. "
+                               "Reply with one JSON object of the expected fields.") from None
+        except RecursionError:
+            raise InvalidReply("Your JSON object is nested too deeply to decode. "
+                               "Reply with one JSON object of the expected fields.") from None
         try:
             return shape.model_validate(value)
         except ValidationError as error:

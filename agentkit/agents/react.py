@@ -19,6 +19,7 @@ from agentkit.agents.config import AgentConfig
 from agentkit.agents.guards import Guards, MaxStepsError, ModelMistake
 from agentkit.agents.model_call import AgentModel
 from agentkit.client import Client, History
+from agentkit.client.history import served_dialect
 from agentkit.parsing import ToolCall
 from agentkit.prompts import render_prompt
 from agentkit.tools import ToolBox, ToolResult
@@ -42,7 +43,8 @@ def react(client: Client, toolbox: ToolBox, task: str, config: AgentConfig | Non
     """Run the ReAct loop on `task` (the user message) until the model answers without a call."""
     config, tracer = config or AgentConfig(), tracer or Tracer()
     model, guards = AgentModel(client, config, tracer), Guards(config, tracer)
-    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking)
+    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking,
+                      dialect=served_dialect(client))
     history.add_user(task)
     observations: list[str] = []
     for step in range(1, config.max_steps + 1):

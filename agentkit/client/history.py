@@ -117,6 +117,16 @@ def _as_template_writes(call: ToolCall) -> str:
     return render_tool_call_hermes(call.name, call.arguments)
 
 
+def served_dialect(client: object) -> Dialect | None:
+    """The tool-call format of the template `client` is served with, when it knows it (a local model).
+
+    An agent passes it to its `History`, so that in raw mode a call written in
+    the other format is echoed as written (`needs_verbatim_echo`).
+    """
+    local = getattr(client, "local", None)
+    return local.dialect if local is not None else None
+
+
 def naive_assistant_message(turn: Turn) -> dict[str, Any]:
     """What many agents send back: content and calls only, the reasoning dropped."""
     return _assistant_base(turn)

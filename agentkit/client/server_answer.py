@@ -105,8 +105,13 @@ class ServerAnswer:
 def _decode_arguments(name: str, text: str) -> tuple[dict[str, Any], ParseIssue | None]:
     try:
         value = json.loads(text) if text.strip() else {}
-    except json.JSONDecodeError as error:
-        return {}, server_issue("invalid_json", text, name=name, detail=error.msg)
+    except (ValueError, RecursionError) as error:
+        # JSONDecodeError, and what json.loads raises past it: ValueError for a
+        # number of more than 4300 digits, RecursionError for deep nesting.
+        reason = (error.msg if isinstance(error, json.JSONDecodeError)
+                  else "a number has too many digits" if isinstance(error, ValueError)
+                  else "the objects and lists are nested too deeply")
+        return {}, server_issue("invalid_json", text, name=name, detail=reason)
     if not isinstance(value, dict):
         return {}, server_issue("arguments_not_object", text, name=name, kind=type(value).__name__)
     return value, None

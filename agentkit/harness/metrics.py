@@ -39,6 +39,7 @@ class RunMetrics(BaseModel):
     wall_s: float = Field(description="Seconds from run start to run end (0 when the run did not end).")
     prompt_tokens: int = Field(description="Prompt tokens over all requests.")
     cached_tokens: int = Field(description="Of those, tokens the server's prompt cache supplied.")
+    cache_reported: bool = Field(default=True, description="False when no request's usage said how many were cached.")
     completion_tokens: int = Field(description="Generated tokens over all requests.")
     reasoning_tokens: int = Field(description="Estimated generated tokens spent inside <think>.")
     ttft_s: list[float] = Field(description="TTFT of each request that streamed.")
@@ -76,6 +77,11 @@ class PooledMetrics(BaseModel):
     reasoning_tokens: int = Field(description="Estimated reasoning tokens, summed.")
     total_wall_s: float = Field(description="Seconds over all runs.")
 
+    @property
+    def prefilled_tokens(self) -> int:
+        """Prompt tokens the server computed: what an inexact history inflates on a hybrid model."""
+        return self.prompt_tokens - self.cached_tokens
+
 
 def run_metrics(trace: Trace) -> RunMetrics:
     """Latency and token counts of one run."""
@@ -88,6 +94,7 @@ def run_metrics(trace: Trace) -> RunMetrics:
         wall_s=end.wall_s if end else 0.0,
         prompt_tokens=sum(u.prompt_tokens for u in usage),
         cached_tokens=sum(u.cached_tokens or 0 for u in usage),
+        cache_reported=any(u.cached_tokens is not None for u in usage),
         completion_tokens=sum(u.completion_tokens for u in usage),
         reasoning_tokens=sum(_reasoning_tokens(c) for c in calls),
         ttft_s=[c.turn.timings.ttft for c in calls if c.turn.timings.ttft is not None],
@@ -113,7 +120,9 @@ def pool_metrics(runs: Sequence[RunMetrics]) -> PooledMetrics:
         itl_p95_ms=_ms(percentile(itl, 95)),
         decode_tps=percentile([v for r in runs for v in r.decode_tps], 50),
         prefill_tps=percentile([v for r in runs for v in r.prefill_tps], 50),
-        cached_ratio=sum(r.cached_tokens for r in runs) / prompt if prompt else None,
+        # Unknown, not 0%, when the server reported no cached tokens at all (mlx_lm.server always does).
+        cached_ratio=sum(r.cached_tokens for r in runs) / prompt if prompt and any(r.cache_reported for r in runs)
+        else None,
         steps=spread([r.steps for r in runs]),
         wall_s=spread([r.wall_s for r in runs]),
         prompt_tokens=prompt,

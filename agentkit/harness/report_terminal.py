@@ -127,7 +127,7 @@ def models_table(summary: CompareSummary) -> Table:
             ("cached-token ratio", lambda m: "-" if m.cached_ratio is None else f"{m.cached_ratio:.0%}"),
             # What the server actually prefilled: on a hybrid model a history that is not
             # echoed exactly shows here first (bench multiturn shows it round by round).
-            ("prefilled tokens (prompt - cached)", lambda m: str(m.prompt_tokens - m.cached_tokens)),
+            ("prefilled tokens (prompt - cached)", lambda m: str(m.prefilled_tokens)),
             ("requests", lambda m: str(m.requests)),
             ("prompt / completion tokens", lambda m: f"{m.prompt_tokens} / {m.completion_tokens}"),
             ("reasoning tokens (est.)", lambda m: str(m.reasoning_tokens)),

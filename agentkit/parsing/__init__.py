@@ -15,8 +15,8 @@ made of it) and never raises on any input string: problems come back as typed
     turn = parser.finish()
 
 Read the modules in this order: `types`, `tags`, `hermes`, `schema`,
-`xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`, `render`,
-`messages`.
+`xml_values`, `xml_calls`, `blocks`, `block_scan`, `trimmed_text`, `stream`,
+`whole`, `render`, `messages`.
 
 ## Policy
 
@@ -46,30 +46,57 @@ Hermes JSON (`<tool_call>{"name": ..., "arguments": {...}}</tool_call>`)
   (`arguments_as_string`), `parameters` instead of `arguments`
   (`parameters_key`), a Python literal (`python_literal`), a list of calls
   (`calls_as_list`). A missing `arguments` (or null) means `{}`.
+- Python literals are read by `ast.literal_eval` (never eval), up to 64,000
+  characters. A `...` in them, a number of more than 4300 digits, or nesting
+  deeper than the decoder allows is `invalid_json` with a reason, never an
+  exception (and never an `Ellipsis` in the arguments).
 
 Qwen3-Coder XML (`<tool_call><function=NAME><parameter=P>...`)
 - Values are converted by the tool's JSON schema (see `schema`); without a
   schema, text that is a JSON object or array is decoded and anything else
   stays a string. Exactly one leading and one trailing newline of a value
-  belong to the markup.
+  belong to the markup. `null` (any case) is JSON null for an integer,
+  number, boolean, object or array parameter, and stays text for a string.
+- A value may contain markup (a coding agent writes files about tool calls).
+  A call opened inside the value stays in it up to its own close; any other
+  `</parameter>` ends the value only when what follows it is `<parameter=P>`
+  for a parameter of this tool not set yet, `</function>`, `</tool_call>` or
+  the end of the output; otherwise it is text (see `xml_values`). So a
+  parameter set twice is text inside the first value. When no
+  `</parameter>` ends a value this way, the value ends at the first tag, as
+  a missing `</parameter>`.
+- Spaces around `=` and before `>` in a tag (`<function = f>`) are accepted.
+- A function named by a template placeholder (`{{ name }}`, `{% ... %}`) is
+  never run: error `placeholder_name`.
 - Recovered, each with a warning: a missing `</parameter>` or `</function>`
-  (`missing_close_tag`) when the block is otherwise complete, and stray closing
-  debris such as an extra `</function>` or `</function_invocation>`
-  (`stray_close_tag`), inside the block or right after it.
+  (`missing_close_tag`) when the block is otherwise complete (a line starting
+  `<parameter=P>` for a parameter of this tool not set yet ends a value), stray
+  closing debris such as an extra `</function>` or `</function_invocation>`
+  (`stray_close_tag`), inside the block or right after it, and an object or
+  array parameter written as a JSON string holding the JSON or as a Python
+  literal (`value_as_text`).
 
 Blocks
 - A block ends at `</tool_call>`, or at the next `<tool_call>`, or at the end
   of the output; in the last two cases its call is kept only when complete, and
   a `missing_close_tag` warning names the missing `</tool_call>`.
-- A `<function=...>` outside any `<tool_call>` is not run; it stays in the
-  content with an `unwrapped_call` warning.
+- A complete `<function=NAME>...</function>` outside any `<tool_call>` (a
+  frequent Qwen3.6 habit: the opener is left out, the `</tool_call>` often
+  kept) is run when NAME is an offered tool and the function parses without
+  errors: warning `unwrapped_call_run`, and a `</tool_call>` right after it is
+  part of the call. Anything less (no tools, another name, no `</function>`
+  before the output ends or before a `<tool_call>`, a placeholder) is not
+  run; it stays in the content with an `unwrapped_call` warning. While
+  streaming, such a function is held back until its `</function>`.
+- An empty `<tool_call></tool_call>` runs nothing and loses nothing: warning
+  `empty_tool_call`, so a reply with only that block is an answer.
 
 Unrecoverable input gives an error with a code and keeps the calls recovered
 before it: `truncated_tool_call` (the output ended inside a call),
 `invalid_json` (the block is not a JSON object, or neither dialect),
 `arguments_not_object`, `missing_function_name` (parameters without a
-function, an empty block), `malformed_function_tag` (a `<function=` or
-`<parameter=` tag that cannot be read).
+function), `malformed_function_tag` (a `<function=` or `<parameter=` tag that
+cannot be read), `placeholder_name` (a template placeholder as the name).
 
 Whitespace
 - `content` and `reasoning` are trimmed at both ends, as the Qwen templates
@@ -79,35 +106,45 @@ Whitespace
 
 Streaming
 - For every way of cutting the output into chunks, `finish()` returns what
-  `parse_assistant` returns on the whole text (it is the same machine fed in
-  one chunk), and the deltas add up exactly to the final `content` and
-  `reasoning`. A delta never contains part of a tag: the parser holds back a
+  `parse_assistant` returns on the whole text (the same machine fed in one
+  chunk, or for the usual shape of output a shortcut through the same block
+  parser; see `whole`), and the deltas add up exactly to the final `content`
+  and `reasoning`. A delta never contains part of a tag: the parser holds back a
   possible tag prefix (at most 22 characters) and nothing else, except inside
-  a tool-call block, which it buffers until the block ends.
+  a tool-call block (or a `<function=...>` of an offered tool without one),
+  which it buffers until the block ends. When the output ends inside an XML
+  value that never ended by the rule above, the buffered block is read again
+  with less of the rule, once or twice: the answer does not depend on how the
+  output was cut.
 
 ## Performance
 
-`python benchmarks/bench_parsing.py`, CPython 3.11 on a shared 2-core x86-64
-VM, against mlx-lm 0.32.2 (two runs agreed within a few percent):
+`python benchmarks/bench_parsing.py`, CPython 3.11, against mlx-lm 0.32.2,
+measured on a 2-core machine shared with other jobs (two runs; the load moved
+absolute speeds between and within them, the ratios are measured side by
+side, each parser's best of five):
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 5.3 MB/s, 1.06-1.08x the time of mlx_lm.server's own path on the
-  same chunks (its per-token `TextStateMachine`, then its parser per block;
-  the server runs that loop for non-streaming requests too). So JSON-aware
-  block ends, recovery and typed results cost about what the server's loop
-  costs: some 1.3 million tokens a second, far above any model's speed.
-- Whole outputs (`parse_assistant`): 47 MB/s, 4.8x the time of mlx-lm's bare
-  parsers (a `str.split` and one `json.loads` or regex per block, with no
-  reasoning split, no JSON-aware block end, no recovery, no validation).
-- Time per KB from 1 KB to 1 MB is flat, so the work is linear: streaming
-  150-160 us/KB for text, 175 for one huge XML call, 195 for one huge JSON
-  call; whole outputs under 1 us/KB past 16 KB (4 us/KB for a huge JSON
-  call). Per-KB time at 1 MB over that at 16 KB: 0.4-1.06.
+  2000 calls: 4.43 and 4.09 MB/s, 0.94x and 0.79x the time of
+  mlx_lm.server's own path on the same chunks (its per-token
+  `TextStateMachine`, then its parser per block; the server runs that loop
+  for non-streaming requests too). So JSON-aware block ends, values that hold
+  markup, recovery and typed results cost no more than the server's loop:
+  about a million tokens a second, far above any model's speed.
+- Whole outputs (`parse_assistant`): 80 and 75 MB/s, 2.19x and 2.33x the time
+  of mlx-lm's bare parsers (a `str.split` and one `json.loads` or regex per
+  block, with no reasoning split, no JSON-aware block end, no recovery, no
+  validation).
+- Time per KB from 1 KB to 1 MB stays flat within the machine's noise, so the
+  work is linear: streaming 150-310 us/KB past 4 KB, whole outputs under
+  1.1 us/KB for text past 16 KB and under 8 for one huge call. Per-KB time at
+  1 MB over that at 16 KB: 0.54-1.58 in one run, 0.33-0.91 in the other.
 """
 
 from agentkit.parsing.messages import message_for_model
 from agentkit.parsing.render import render_tool_call_hermes, render_tool_call_xml
-from agentkit.parsing.stream import StreamParser, parse_assistant
+from agentkit.parsing.stream import StreamParser
+from agentkit.parsing.whole import parse_assistant
 from agentkit.parsing.types import (
     ERROR_CODES,
     ContentDelta,

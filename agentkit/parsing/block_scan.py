@@ -10,13 +10,27 @@ each chunk is scanned once.
 A raw newline cannot occur in a JSON string; when one does, the quotes cannot
 be trusted (`"it"s"` opened a string the model never meant), and the scanner
 falls back to plain text rather than swallow the rest of the output.
+
+Outside JSON the scanner follows the XML structure in the same spirit: inside a
+`<parameter=...>` value, `</tool_call>` is text until the value ends by the
+rule in `xml_values`. If the output ends inside a value that never ended, the
+stream parser scans the block again with `nesting` off, and if that fails too,
+with `structural` off (the first `</tool_call>` ends it).
 """
 
 from __future__ import annotations
 
 import re
 
-from agentkit.parsing.tags import BLOCK_TAGS, MAYBE, tag_at
+from agentkit.parsing.schema import tool_parameters
+from agentkit.parsing.tags import BLOCK_TAGS, CALL_CLOSE, MAYBE, tag_at
+
+FUNCTION_CLOSE = "</function>"
+# A function whose values contain no "<" (parameters, then </function> or not).
+PLAIN_XML_CALL = re.compile(
+    r"(?:<function=[^<>\n]*>\s*(?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*(?:</function>\s*)?)+"
+)
+from agentkit.parsing.xml_values import OPEN_TAG, PARAMETER_CLOSE, ValueEnd, hold_point, parameter_checker
 
 NON_SPACE = re.compile(r"\S")
 # The rest of a string's body: ends before its closing quote, a raw newline, a
@@ -29,15 +43,28 @@ JSON_RUN = re.compile(r'(?:[^"{}\[\]<]+|"[^"\\\n]*(?:\\.[^"\\\n]*)*")*')
 class BlockScanner:
     """The lexical state of one block's JSON, carried across chunks."""
 
-    def __init__(self) -> None:
+    def __init__(self, tools: list[dict] | None = None) -> None:
+        self.tools = tools
+        self.structural = True  # follow XML values (off after a fallback, see above)
+        self.nesting = True  # ... and calls opened inside them
         self.reset()
 
-    def reset(self) -> None:
-        """Start a new block."""
+    def reset(self, unwrapped: bool = False) -> None:
+        """Start a new block; `unwrapped`: a `<function=...>` with no `<tool_call>`, which
+        ends at its `</function>`."""
+        self.end_tags = (*BLOCK_TAGS, FUNCTION_CLOSE) if unwrapped else BLOCK_TAGS
         self.mode = "start"  # start -> json | plain
         self.depth = 0
         self.in_string = False
         self.escaped = False
+        self.properties: dict | None = None  # of the current <function=...>
+        self.assigned: set[str] = set()
+        self.value: ValueEnd | None = None  # inside a <parameter=...> value
+
+    @property
+    def in_value(self) -> bool:
+        """True while inside an XML value that has not ended yet."""
+        return self.value is not None
 
     def scan(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
         """Scan `text[i:]` for the tag that ends the block.
@@ -54,6 +81,8 @@ class BlockScanner:
                     return n, None
                 i = found.start()
                 self.mode = "json" if text[i] in "{[" else "plain"
+                if self.mode == "plain" and (end := self._plain_call_end(text, i)) != -1:
+                    return end, CALL_CLOSE
             elif self.mode == "plain":
                 return self._scan_plain(text, i, final)
             elif self.escaped:
@@ -89,11 +118,44 @@ class BlockScanner:
                         self.mode = "plain"
         return n, None
 
+    def _plain_call_end(self, text: str, i: int) -> int:
+        """The first `</tool_call>` when the XML before it holds no markup in its values, else -1.
+
+        The common case, decided by one regex: no `<` in any value means no
+        value can contain `</tool_call>`, so the rule in `xml_values` and a
+        plain search agree. (One scan, instead of following every tag.)
+        """
+        if not self.structural or self.end_tags is not BLOCK_TAGS:
+            return -1
+        end = text.find(CALL_CLOSE, i)
+        return end if end != -1 and PLAIN_XML_CALL.fullmatch(text, i, end) else -1
+
     def _scan_plain(self, text: str, i: int, final: bool) -> tuple[int, str | None]:
-        k = text.find("<", i)
-        while k != -1:
-            tag = tag_at(text, k, BLOCK_TAGS, final)
-            if tag is not None:
-                return k, (None if tag == MAYBE else tag)
-            k = text.find("<", k + 1)
-        return len(text), None
+        n = len(text)
+        while True:
+            if self.value is not None:
+                k, status = self.value.scan(text, i, final)
+                if status not in ("end", "open"):
+                    return k, None
+                self.value, i = None, k + (len(PARAMETER_CLOSE) if status == "end" else 0)
+            k = text.find("<", i)
+            while k != -1:
+                tag = tag_at(text, k, self.end_tags, final)
+                if tag is not None:
+                    return k, (None if tag == MAYBE else tag)
+                if self.structural and (opened := OPEN_TAG.match(text, k)):
+                    self._open(opened.group(1), opened.group(2).strip())
+                    i = opened.end()
+                    break
+                if self.structural and not final and hold_point(text, k) == k:
+                    return k, None  # maybe the start of a tag that decides what follows
+                k = text.find("<", k + 1)
+            else:
+                return n, None
+
+    def _open(self, kind: str, name: str) -> None:
+        if kind == "function":
+            self.properties, self.assigned = tool_parameters(self.tools, name), set()
+        else:
+            self.assigned.add(name)
+            self.value = ValueEnd(parameter_checker(self.properties, self.assigned), self.nesting)

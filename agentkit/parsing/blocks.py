@@ -13,7 +13,7 @@ one block into calls and issues. A block ends in one of three ways:
 from __future__ import annotations
 
 from agentkit.parsing.hermes import parse_hermes
-from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
+from agentkit.parsing.messages import make_issue, snippet_at
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN
 from agentkit.parsing.types import BlockResult
 from agentkit.parsing.xml_calls import parse_xml
@@ -56,7 +56,7 @@ def parse_block(raw: str, start: int, end_kind: str, tools: list[dict] | None) -
 def _unknown_block_issue(body: str, start: int, raw: str, complete: bool):
     if not complete:
         return make_issue("truncated_tool_call", start, snippet_at(raw, 0))
-    if not body.strip():
-        return make_issue("missing_function_name", start, snippet_at(raw, 0), fix=FIX_BY_DIALECT["unknown"])
+    if not body.strip():  # nothing was lost: a warning, so a reply with only this block is an answer
+        return make_issue("empty_tool_call", start, snippet_at(raw, 0))
     detail = "found neither a JSON object nor a <function=...> block"
     return make_issue("invalid_json", start, snippet_at(raw, 0), detail=detail)

@@ -17,7 +17,7 @@ import json
 from typing import Any
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
-from agentkit.parsing.schema import python_literal
+from agentkit.parsing.schema import LiteralRefused, python_literal
 from agentkit.parsing.types import BlockResult, ToolCall
 
 DECODER = json.JSONDecoder(strict=False)
@@ -80,32 +80,23 @@ def _decode(body: str, start: int) -> tuple[Any, int, str | None]:
         return value, end, None
     except json.JSONDecodeError as error:
         failure = (None, error.pos, f"{error.msg} at character {error.pos - start}")
-    except (ValueError, RecursionError) as error:  # huge integers, deep nesting
-        return None, start, str(error)[:80]
+    except ValueError:  # Python refuses integers of more than 4300 digits
+        return None, start, "a number has too many digits to decode"
+    except RecursionError:
+        return None, start, "the objects and lists are nested too deeply to decode"
     # A Python literal has no decoder that stops at its end, so try the text up
     # to the last closing bracket.
     last = max(body.rfind("}"), body.rfind("]"))
     if last > start:
         try:
-            value = _json_compatible(python_literal(body[start : last + 1]))
+            value = python_literal(body[start : last + 1])
+        except LiteralRefused as error:  # too long, or a `...` where a value belongs
+            return None, start, str(error)
         except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
             return failure
         if isinstance(value, (dict, list)):
             return value, -(last + 1), None
     return failure
-
-
-def _json_compatible(value: Any) -> Any:
-    """A Python literal as JSON data: string keys, lists for tuples and sets, text for bytes."""
-    if isinstance(value, dict):
-        return {k if isinstance(k, str) else str(k): _json_compatible(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return [_json_compatible(item) for item in value]
-    if isinstance(value, bytes):
-        return value.decode("utf-8", errors="replace")
-    if isinstance(value, complex):
-        return str(value)
-    return value
 
 
 def _add_call(item: Any, result: BlockResult, position: int, snippet: str, raw: str) -> None:

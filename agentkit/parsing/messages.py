@@ -40,6 +40,11 @@ TEMPLATES: dict[str, str] = {
         "<{kind}=NAME> with the name right after '=' and a closing '>' on the "
         "same line."
     ),
+    "placeholder_name": (
+        "The tool call names {name!r}, a placeholder copied from a format "
+        "description, not a tool, so it was not run. Write the name of one of "
+        "your tools instead."
+    ),
     # Warnings: the call or the text was recovered.
     "call_in_reasoning": (
         "You wrote a tool call{name_part} inside your <think> reasoning. Calls "
@@ -75,6 +80,18 @@ TEMPLATES: dict[str, str] = {
     "unwrapped_call": (
         "A <function=...> block appeared outside <tool_call> tags, so it was "
         "not run. Wrap each call in <tool_call> and </tool_call>."
+    ),
+    "value_as_text": (
+        "The value of parameter {param!r} of {name} was written as {how}; it "
+        "was decoded. Write objects and arrays as plain JSON."
+    ),
+    "empty_tool_call": (
+        "An empty <tool_call></tool_call> block was ignored. To call a tool, put "
+        "the call between the tags; to answer, write no tool-call tags."
+    ),
+    "unwrapped_call_run": (
+        "The call to {name} was written without its <tool_call> opening tag; it "
+        "was run. Wrap each call in <tool_call> and </tool_call>."
     ),
     "schema_mismatch": (
         "The value {value!r} of parameter {param!r} of {name} is not a valid "

@@ -11,7 +11,12 @@ whether "42" is a number or a string. The rules, in order:
   the string.
 - `string` keeps the text as is. `integer`, `number`, `boolean`, `null` parse
   the trimmed text (`3.0` is accepted as the integer 3; `True` as true).
-  `object` and `array` decode JSON, then fall back to a Python literal.
+  `object` and `array` decode JSON; failing that, a JSON string that holds
+  the JSON (`"{\\"a\\": 1}"`) or a Python literal (`{'a': 1}`, read by
+  `ast.literal_eval`, never eval, and only up to `MAX_LITERAL_CHARS`) is
+  decoded too, and the caller warns (`value_as_text`).
+- `null` in any case is JSON null for a parameter that cannot hold text
+  (integer, number, boolean, object, array); for a string it stays "null".
 - `enum` without a `type`: the text if it is a member, else its JSON decoding
   if that is a member.
 - Unions (`"type": ["integer", "null"]`, `anyOf`, `oneOf`): `null` first, then
@@ -41,6 +46,7 @@ TYPE_ALIASES = {
     "none": "null",
 }
 INTEGER_TEXT = re.compile(r"[+-]?\d+")
+NOT_TEXT = frozenset({"integer", "number", "boolean", "null", "object", "array"})
 JSON_TYPES = frozenset({"string", "integer", "number", "boolean", "null", "object", "array"})
 FAILED = object()
 
@@ -62,21 +68,28 @@ def tool_parameters(tools: list[dict] | None, name: str) -> dict[str, Any] | Non
     return None
 
 
-def convert_value(text: str, schema: Any) -> tuple[Any, str | None]:
-    """Return `(value, None)`, or `(text, expected)` when the text does not fit."""
+def convert_value(text: str, schema: Any, notes: list[str] | None = None) -> tuple[Any, str | None]:
+    """Return `(value, None)`, or `(text, expected)` when the text does not fit.
+
+    When an object or array was recovered from a JSON string or a Python
+    literal, how it was written is appended to `notes` (for a warning).
+    """
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
+    if schema.get("type") == "string" and "anyOf" not in schema and "oneOf" not in schema:
+        return text, None  # the common case, first
     alternatives = _alternatives(schema)
     if not alternatives:
         return decode_untyped(text), None
     if len(alternatives) == 1 and alternatives[0][0] == "string":
-        return text, None  # the common case, first
+        return text, None
     names = [kind for kind, _ in alternatives]
-    if "null" in names and text.strip().lower() in ("null", "none"):
-        return None, None
+    lowered = text.strip().lower()
+    if ("null" in names and lowered in ("null", "none")) or (lowered == "null" and NOT_TEXT.issuperset(names)):
+        return None, None  # `null` can only be JSON null for a parameter that takes no text
     for kind, alt in alternatives:
         if kind not in ("string", "null"):
-            value = _convert_one(text, kind, alt)
+            value = _convert_one(text, kind, alt, notes)
             if value is not FAILED:
                 return value, None
     if "string" in names:
@@ -120,7 +133,7 @@ def _type_name(name: str) -> str:
     return TYPE_ALIASES.get(name, name)
 
 
-def _convert_one(text: str, kind: str, alt: dict) -> Any:
+def _convert_one(text: str, kind: str, alt: dict, notes: list[str] | None) -> Any:
     """The value of `text` as the single type `kind` (schema `alt`), or FAILED."""
     stripped = text.strip()
     if kind == "integer":
@@ -136,12 +149,10 @@ def _convert_one(text: str, kind: str, alt: dict) -> Any:
         lowered = stripped.lower()
         return lowered == "true" if lowered in ("true", "false") else FAILED
     if kind in ("object", "array"):
-        wanted = dict if kind == "object" else list
-        for decode in (_json, _python_literal):
-            value = decode(stripped)
-            if isinstance(value, wanted):
-                return value
-        return FAILED
+        value, how = decode_container(stripped, dict if kind == "object" else list)
+        if how is not None and notes is not None:
+            notes.append(how)
+        return value
     if kind == "enum":
         members = alt["enum"]
         if text in members:
@@ -150,6 +161,26 @@ def _convert_one(text: str, kind: str, alt: dict) -> Any:
         same = any(value == m and type(value) is type(m) for m in members)
         return value if value is not FAILED and same else FAILED
     return FAILED
+
+
+def decode_container(text: str, wanted: type) -> tuple[Any, str | None]:
+    """An object or array from `text`: `(value, how)`, `how` None for plain JSON; or `(FAILED, None)`.
+
+    Models also write the container as a JSON string holding its JSON
+    (`"{\\"a\\": 1}"`) or as a Python literal (`{'a': 1, 'b': None}`); `how` names
+    which, so the caller can warn.
+    """
+    value = _json(text)
+    if isinstance(value, wanted):
+        return value, None
+    if isinstance(value, str):
+        inner = _json(value.strip())
+        if isinstance(inner, wanted):
+            return inner, "a JSON string holding JSON"
+    value = _python_literal(text)
+    if isinstance(value, wanted):
+        return value, "a Python literal"
+    return FAILED, None
 
 
 def _describe(kind: str, alt: dict) -> str:
@@ -174,11 +205,46 @@ def _python_literal(text: str) -> Any:
         return FAILED
 
 
+# Python's parser spends about 5 us per character on hostile input such as
+# "1+1+1+...", so literals longer than this are not parsed at all; JSON, which
+# has a linear decoder, has no such limit. Nesting needs no guard of its own:
+# the parser refuses more than 200 open brackets and deep operator chains end
+# in RecursionError, which every caller catches.
+MAX_LITERAL_CHARS = 64_000
+
+
+class LiteralRefused(ValueError):
+    """Text that may be a literal but is not parsed or not accepted; says why."""
+
+
 def python_literal(text: str) -> Any:
-    """`ast.literal_eval`, without the SyntaxWarnings it prints for odd input."""
-    with warnings.catch_warnings():
+    """A Python literal (`{'a': True}`) as JSON data, parsed safely: `ast.literal_eval`, never eval.
+
+    Raises `LiteralRefused` for text too long to parse safely and for values
+    JSON has no form for (`...`, which would otherwise reach the trace as an
+    `Ellipsis` that pydantic cannot serialize); ValueError, SyntaxError,
+    TypeError, MemoryError or RecursionError for text that is not a literal.
+    """
+    if len(text) > MAX_LITERAL_CHARS:
+        raise LiteralRefused(f"a Python literal longer than {MAX_LITERAL_CHARS} characters")
+    with warnings.catch_warnings():  # odd input makes the compiler print SyntaxWarnings
         warnings.simplefilter("ignore", SyntaxWarning)
-        return ast.literal_eval(text)
+        return _json_compatible(ast.literal_eval(text))
+
+
+def _json_compatible(value: Any) -> Any:
+    """String keys, lists for tuples and sets, text for bytes; `...` is refused."""
+    if isinstance(value, dict):
+        return {k if isinstance(k, str) else str(k): _json_compatible(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_json_compatible(item) for item in value]
+    if isinstance(value, bytes):
+        return value.decode("utf-8", errors="replace")
+    if isinstance(value, complex):
+        return str(value)
+    if value is Ellipsis:
+        raise LiteralRefused("'...' stands for a value; write the value itself")
+    return value
 
 
 def _int(text: str) -> Any:

@@ -11,9 +11,12 @@ A small state machine over four states:
   If the output ends first, the reasoning ended at the `<tool_call>` and the
   buffer is replayed as content, where the call counts.
 - `block`: inside `<tool_call>`; `BlockScanner` finds the end, `parse_block`
-  reads the call.
+  reads the call. Also used for a `<function=NAME>` of an offered tool written
+  without its `<tool_call>` (a Qwen3.6 habit): it runs when its `</function>`
+  arrives and it parses; otherwise the buffered text is replayed as content,
+  once (no `<function=` before `_text_until` opens such a block again).
 
-Only a possible tag prefix is held back between chunks (shorter than the
+The block states live in `stream_blocks.py`. Only a possible tag prefix is held back between chunks (shorter than the
 longest tag, 22 characters), and every character is scanned once, so work per chunk is
 proportional to the chunk. Inside a block the text is buffered until the block
 ends; the `pending_call` buffer is replayed once at most.
@@ -21,26 +24,23 @@ ends; the `pending_call` buffer is replayed once at most.
 
 from __future__ import annotations
 
-import re
-
 from agentkit.parsing.block_scan import BlockScanner
-from agentkit.parsing.blocks import parse_block
 from agentkit.parsing.messages import SNIPPET_BEFORE, make_issue, snippet_at
+from agentkit.parsing.stream_blocks import BlockStates
 from agentkit.parsing.tags import (
     CALL_CLOSE, CALL_OPEN, CONTENT_TAGS, DEBRIS, MAYBE, REASONING_TAGS, THINK_CLOSE,
-    THINK_OPEN, UNWRAPPED_FUNCTION, partial_suffix, tag_at,
+    THINK_OPEN, UNWRAPPED_FUNCTION, tag_at,
 )
 from agentkit.parsing.trimmed_text import TrimmedText
 from agentkit.parsing.types import (
-    ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta, ToolCallReady,
+    ContentDelta, Event, IssueEvent, ParsedTurn, ParseIssue, ReasoningDelta,
 )
 
 STATES = ("content", "reasoning", "pending_call", "block")
 STRAY_WHERE = {THINK_CLOSE: "with no <think> open", CALL_CLOSE: "with no <tool_call> open"}
-PLANNED_NAME = re.compile(r'<function=([^<>\n]{1,80})>|"name"\s*:\s*"([^"\n]{1,80})"')
 
 
-class StreamParser:
+class StreamParser(BlockStates):
     """Parse one assistant output as it streams in. Never raises on input text."""
 
     def __init__(self, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> None:
@@ -55,28 +55,41 @@ class StreamParser:
         self._events: list[Event] = []
         self._block: list[str] = []  # the open block or pending_call buffer
         self._block_start = 0
-        self._scanner = BlockScanner()
+        self._scanner = BlockScanner(tools)
         self._after_block = False  # only whitespace since the last block ended
         self._no_think_close_ahead = False
-        self._fed = 0  # characters fed so far
-        self._recent = ""  # the last characters consumed, for issue snippets
+        self._unwrapped = False  # the open block is a <function=...> without <tool_call>
+        self._text_until = 0  # a <function= before this offset is text (replayed)
+        self._close_may_follow = False  # a </tool_call> here closes an unwrapped call
+        self._recent_parts: list[str] = []  # the last pieces consumed (see `_recent`)
         self._closed = False
         self._turn: ParsedTurn | None = None
-        self._steps = {state: getattr(self, "_step_" + state) for state in STATES}
 
     def feed(self, chunk: str) -> list[Event]:
         """Consume the next piece of output; return the events it completes."""
         if self._closed:
             raise RuntimeError("feed() after finish(): use a new StreamParser for each output")
         self._events = events = []
-        self._fed += len(chunk)
-        if self._pending or "<" in chunk or self._state not in ("content", "reasoning"):
-            text = self._pending + chunk
-            consumed = self._run(text, final=False)
-            self._pending = text[consumed:]
-        else:  # the fast path: with no "<" in it, nothing in this chunk is markup
-            text, consumed = chunk, len(chunk)
-            self._show(chunk) if self._state == "content" else self._reasoning.add(chunk, events)
+        state = self._state
+        if not self._pending and "<" not in chunk and state != "pending_call":
+            # The fast path, most tokens: with no "<" in it, nothing in this
+            # chunk is markup, and no tag can end a block inside it.
+            if state == "reasoning":
+                self._reasoning.add(chunk, events)
+            elif state == "content":
+                self._show(chunk)
+            else:
+                self._scanner.scan(chunk, 0, False)  # only to follow the JSON or XML state
+                self._block.append(chunk)
+            recent = self._recent_parts
+            recent.append(chunk)  # cheaper than keeping the string up to date per token
+            if len(recent) > 32:
+                self._recent = "".join(recent)[-SNIPPET_BEFORE:]
+            self._base += len(chunk)
+            return events
+        text = self._pending + chunk
+        consumed = self._run(text, final=False)
+        self._pending = text[consumed:]
         if consumed >= SNIPPET_BEFORE:
             self._recent = text[consumed - SNIPPET_BEFORE : consumed]
         else:
@@ -92,6 +105,7 @@ class StreamParser:
         self._closed = True
         text, self._pending = self._pending, ""
         end_snippet = (self._recent + text)[-SNIPPET_BEFORE:]
+        fed = self._base + len(text)  # characters fed in all
         self._run(text, final=True)
         if self._state == "pending_call":
             # No </think> ever came: the reasoning ended at the <tool_call>, and
@@ -105,10 +119,21 @@ class StreamParser:
             self._no_think_close_ahead = True
             self._state = "content"
             self._run(buffered, final=True)
+        if self._state == "block" and self._unwrapped:
+            self._abandon_unwrapped()
+        for fallback in ("nesting", "structural"):
+            if self._state == "block" and self._scanner.in_value:
+                # The output ended inside an XML value that never ended by the
+                # rule: read the block again with less of the rule (see
+                # `block_scan`); what is turned off stays off, so twice at most.
+                buffered, self._base = "".join(self._block), self._block_start
+                self._recent, self._state = "", "content"
+                setattr(self._scanner, fallback, False)
+                self._run(buffered, final=True)
         if self._state == "block":
             self._end_block("eof")
         elif self._state == "reasoning":
-            self._report("missing_close_tag", self._fed, end_snippet, tag=THINK_CLOSE, where="at the end of the output",
+            self._report("missing_close_tag", fed, end_snippet, tag=THINK_CLOSE, where="at the end of the output",
                          outcome="everything after <think> was taken as reasoning.")
         return self._events
 
@@ -125,13 +150,24 @@ class StreamParser:
             )
         return self._turn
 
+    @property
+    def _recent(self) -> str:
+        """The last characters consumed (up to SNIPPET_BEFORE), for issue snippets."""
+        tail = "".join(self._recent_parts)[-SNIPPET_BEFORE:]
+        self._recent_parts = [tail]
+        return tail
+
+    @_recent.setter
+    def _recent(self, text: str) -> None:
+        self._recent_parts = [text]
+
     # -- the state machine --------------------------------------------------
 
     def _run(self, text: str, final: bool) -> int:
         """Scan `text` from the start; return how much of it was consumed."""
         i, n = 0, len(text)
         while i < n:
-            i, wait = self._steps[self._state](text, i, final)
+            i, wait = STEPS[self._state](self, text, i, final)
             if wait:
                 return i
         return n
@@ -147,6 +183,16 @@ class StreamParser:
             if tag == MAYBE:
                 return j, True
             end, position = j + len(tag), self._base + j
+            close_may_follow, self._close_may_follow = self._close_may_follow, False
+            if tag == UNWRAPPED_FUNCTION and position >= self._text_until:
+                name = self._offered_function(text, j, final)
+                if name == MAYBE:
+                    return j, True
+                if name is not None:
+                    self._open_block(position, unwrapped=True)
+                    return j, False  # the block scans the <function=...> tag itself
+            if tag == CALL_CLOSE and close_may_follow:
+                return end, False  # the </tool_call> of a call that lacked its opener
             if tag == THINK_OPEN:
                 self._state, self._had_reasoning = "reasoning", True
             elif tag == CALL_OPEN:
@@ -187,58 +233,11 @@ class StreamParser:
         self._reasoning.add(text[i:], self._events)
         return len(text), False
 
-    def _step_pending_call(self, text: str, i: int, final: bool) -> tuple[int, bool]:
-        j = text.find(THINK_CLOSE, i)
-        if j == -1:
-            stop = len(text) if final else partial_suffix(text, i, THINK_CLOSE)
-            self._block.append(text[i:stop])
-            return stop, stop < len(text)
-        self._block.append(text[i:j])
-        buffered = "".join(self._block)
-        self._block = []
-        start = 0
-        while (start := buffered.find(CALL_OPEN, start)) != -1:
-            planned = PLANNED_NAME.search(buffered, start, start + 200)
-            name = (planned.group(1) or planned.group(2)).strip() if planned else ""
-            self._report("call_in_reasoning", self._block_start + start, snippet_at(buffered, start),
-                         name_part=f" ({name})" if name else "")
-            start += len(CALL_OPEN)
-        self._reasoning.add(buffered, self._events)
-        self._state = "content"
-        return j + len(THINK_CLOSE), False
-
-    def _step_block(self, text: str, i: int, final: bool) -> tuple[int, bool]:
-        j, tag = self._scanner.scan(text, i, final)
-        self._block.append(text[i:j])
-        if tag is None:
-            return j, j < len(text)
-        if tag == CALL_CLOSE:
-            self._block.append(tag)
-            self._end_block("closed")
-        else:  # a new <tool_call> before this one closed
-            self._end_block("next_open")
-            self._open_block(self._base + j)
-        return j + len(tag), False
-
     # -- helpers -------------------------------------------------------------
-
-    def _open_block(self, position: int) -> None:
-        self._state, self._block, self._block_start = "block", [CALL_OPEN], position
-        self._scanner.reset()
-
-    def _end_block(self, end_kind: str) -> None:
-        raw, self._block = "".join(self._block), []
-        result = parse_block(raw, self._block_start, end_kind, self._tools)
-        for call in result.calls:
-            self._calls.append(call)
-            self._events.append(ToolCallReady(call))
-        for issue in result.issues:
-            self._record(issue)
-        self._state, self._after_block = "content", True
 
     def _show(self, text: str) -> None:
         if text and self._content.add(text, self._events):
-            self._after_block = False
+            self._after_block = self._close_may_follow = False
 
     def _snippet(self, text: str, index: int, tag: str) -> str:
         """The tag at `text[index]` and what came before it, however the input was chunked."""
@@ -256,8 +255,6 @@ class StreamParser:
         self._events.append(IssueEvent(issue))
 
 
-def parse_assistant(text: str, tools: list[dict] | None = None, prompt_opened_think: bool = False) -> ParsedTurn:
-    """Parse one whole assistant output. The same machine as streaming, one chunk."""
-    parser = StreamParser(tools=tools, prompt_opened_think=prompt_opened_think)
-    parser.feed(text)
-    return parser.finish()
+# The step function of each state, looked up once for all parsers.
+STEPS = {state: getattr(StreamParser, "_step_" + state) for state in STATES}
+

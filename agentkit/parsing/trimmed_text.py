@@ -32,6 +32,10 @@ class TrimmedText:
             if not text:
                 return False
             self.started = True
+        if text and not self.held and not text[-1].isspace():  # the common case: plain text
+            self.parts.append(text)
+            events.append(self.delta_type(text))
+            return True
         body = text.rstrip()
         if not body:
             self.held.append(text)

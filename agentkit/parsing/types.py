@@ -24,6 +24,7 @@ ERROR_CODES = frozenset(
         "arguments_not_object",
         "missing_function_name",
         "malformed_function_tag",
+        "placeholder_name",
     }
 )
 

@@ -10,6 +10,8 @@
 
 Every value is text; `schema.convert_value` types it by the tool's schema.
 Exactly one leading and one trailing newline of a value belong to the markup.
+A value may contain markup of its own (a file that holds an example call);
+`xml_values` decides which `</parameter>` ends it.
 Recoveries, each a warning: a missing `</parameter>` (the value ends at the next
 tag), a missing `</function>` when the block itself was closed, and stray
 closing debris after the function (an extra `</function>`, a
@@ -23,13 +25,20 @@ import re
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
 from agentkit.parsing.schema import convert_value, tool_parameters
-from agentkit.parsing.tags import FUNCTION_OPEN
 from agentkit.parsing.types import BlockResult, ToolCall
+from agentkit.parsing.xml_values import PARAMETER_CLOSE, ValueEnd, parameter_checker
 
-NEXT_TAG = re.compile(r"<parameter=|</parameter>|</function>|<function")
-VALUE_END = re.compile(r"</parameter>|<parameter=|</function>|<function=")
-TAG_NAME = re.compile(r"([^<>\n]*)>")
+FUNCTION_OPEN = re.compile(r"<function[ \t]*=")
+NEXT_TAG = re.compile(r"<parameter[ \t]*=|</parameter>|</function>|<function")
+VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \t]*=")
+TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
+# One function whose values contain no "<", closed, nothing else in the block.
+PLAIN_CALL = re.compile(r"\s*<function=([^<>\n]*)>\s*((?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*)</function>\s*")
+PLAIN_PARAMETER = re.compile(r"<parameter=([^<>\n]*)>([^<]*)</parameter>")
+PLAIN_NAME = re.compile(r"[\w.:-]+")  # no spaces, no braces: nothing the general path would refuse
+# A name copied from a template (`<function={{ name }}>`) is never a tool.
+PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
 
 
@@ -56,6 +65,8 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
         junk = body[:at].strip()
         result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
     parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
+    if parser.parse_plain():
+        return result
     while at != -1:
         try:
             end = parser.parse_function(at)
@@ -79,18 +90,41 @@ class _FunctionParser:
     def __init__(self, body, body_pos, raw, complete, tools, result):
         self.body, self.body_pos, self.raw = body, body_pos, raw
         self.complete, self.tools, self.result = complete, tools, result
+        # Which tiers of the rule in `xml_values` may still find a value's end.
+        self.tiers = [True, False]  # with nesting, without
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
 
+    def parse_plain(self) -> bool:
+        """The common case in one regex: one function whose values hold no '<', each
+        parameter declared and set once. Gives what `parse_function` would; False if
+        the block is not of that shape (then nothing was added)."""
+        whole = PLAIN_CALL.fullmatch(self.body)
+        if whole is None:
+            return False
+        name = whole.group(1).strip()
+        params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
+        names = [param.group(1).strip() for param in params]
+        schemas = tool_parameters(self.tools, name)
+        if (not PLAIN_NAME.fullmatch(name) or len(set(names)) < len(names)
+                or not all(map(PLAIN_NAME.fullmatch, names))
+                or (schemas is not None and not all(n in schemas for n in names))):
+            return False  # odd names and the structural rule are the general path's job
+        arguments: dict = {}
+        for param, value in zip(names, params, strict=True):
+            self.convert(value.group(2), value.start(2), name, param, schemas, arguments)
+        self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
+        return True
+
     def parse_function(self, at: int) -> int:
         """Parse the function starting at `at`; return the index after it."""
         body = self.body
-        if not body.startswith(FUNCTION_OPEN, at):
-            if not self.complete and FUNCTION_OPEN.startswith(body[at:]):
+        if not FUNCTION_OPEN.match(body, at):
+            if not self.complete and "<function=".startswith(body[at:].replace(" ", "")):
                 raise _Truncated
             raise _Malformed(self.malformed(at, "function"))
-        name, pos = self.read_name(at, len(FUNCTION_OPEN), "function")
+        name, pos = self.read_name(at, "function")
         schemas = tool_parameters(self.tools, name)
         arguments: dict = {}
         while True:
@@ -120,9 +154,14 @@ class _FunctionParser:
 
     def read_parameter(self, at: int, name: str, schemas: dict | None, arguments: dict) -> int:
         body = self.body
-        param, start = self.read_name(at, len("<parameter="), "parameter")
-        end_tag = VALUE_END.search(body, start)
-        if end_tag is not None and end_tag.group() == "</parameter>":
+        param, start = self.read_name(at, "parameter")
+        end, after = self.structural_end(start, schemas, {*arguments, param})
+        end_tag = VALUE_END.search(body, start) if end is None else None
+        if end is not None:
+            if after == end:
+                self.warn("missing_close_tag", end, tag="</parameter>",
+                          where=f"after parameter {param!r} of {name}", outcome="the value ends at the next tag.")
+        elif end_tag is not None and end_tag.group() == "</parameter>":
             end, after = end_tag.start(), end_tag.end()
         else:
             if end_tag is None and not self.complete:
@@ -130,22 +169,42 @@ class _FunctionParser:
             end = after = end_tag.start() if end_tag else len(body)
             self.warn("missing_close_tag", end, tag="</parameter>",
                       where=f"after parameter {param!r} of {name}", outcome="the value ends at the next tag.")
-        value = body[start:end]
+        self.convert(body[start:end], start, name, param, schemas, arguments)
+        return after
+
+    def convert(self, value: str, start: int, name: str, param: str, schemas: dict | None, arguments: dict) -> None:
+        """Type one value by its schema into `arguments`, with the warnings that brings."""
         # Exactly one newline on each side is markup (the template writes them).
         value = value[1:] if value.startswith("\n") else value
         value = value[:-1] if value.endswith("\n") else value
         schema = schemas.get(param) if schemas else None
-        converted, expected = convert_value(value, schema)
+        notes: list[str] = []
+        converted, expected = convert_value(value, schema, notes)
         if expected is not None:
             self.warn("schema_mismatch", start, value=value[:60], param=param, name=name, expected=expected)
+        for how in notes:
+            self.warn("value_as_text", start, param=param, name=name, how=how)
         arguments[param] = converted
-        return after
 
-    def read_name(self, at: int, skip: int, kind: str) -> tuple[str, int]:
+    def structural_end(self, start: int, properties: dict | None, assigned: set[str]) -> tuple[int | None, int]:
+        """`(end, after)` of the value at `start` by the rule in `xml_values`; `after == end`
+        when no `</parameter>` closed it; `(None, 0)` when the rule finds no end."""
+        for nesting in list(self.tiers):
+            value = ValueEnd(parameter_checker(properties, assigned), nesting)
+            end, status = value.scan(self.body, start, final=True)
+            if status in ("end", "open"):
+                return end, end + (len(PARAMETER_CLOSE) if status == "end" else 0)
+            # A later value scans the rest of the same text with fewer names
+            # free, so this tier is given up for the block: that keeps the
+            # parser linear on hostile input (one failed scan per tier).
+            self.tiers.remove(nesting)
+        return None, 0
+
+    def read_name(self, at: int, kind: str) -> tuple[str, int]:
         """Read NAME from `<kind=NAME>` at `at`; return (name, index after '>')."""
-        match = TAG_NAME.match(self.body, at + skip)
+        match = TAG_NAME.match(self.body, at)
         if match is None:
-            rest = self.body[at + skip :]
+            rest = self.body[at + 1 :]
             if not self.complete and not any(c in rest for c in "<>\n"):
                 raise _Truncated
             raise _Malformed(self.malformed(at, kind))
@@ -153,6 +212,9 @@ class _FunctionParser:
         if kind == "function" and not name:
             raise _Malformed(make_issue("missing_function_name", self.body_pos + at,
                                         snippet_at(self.body, at), fix=FIX_BY_DIALECT["xml"]))
+        if kind == "function" and PLACEHOLDER.search(name):
+            raise _Malformed(make_issue("placeholder_name", self.body_pos + at,
+                                        snippet_at(self.body, at), name=name))
         if not name or SPACE.search(name):
             raise _Malformed(self.malformed(at, kind))
         return name, match.end()

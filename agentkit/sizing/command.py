@@ -11,6 +11,7 @@ import argparse
 from rich.table import Table
 
 from agentkit.sizing.estimate import GB, FitReport
+from agentkit.sizing.kv_cache import layer_pattern
 from agentkit.sizing.split import SplitPlan
 
 DESCRIPTION = ("Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
@@ -29,11 +30,8 @@ def fit_table(report: FitReport) -> Table:
         table.add_row("active per token", _count(p.active),
                       f"routed experts x {p.experts_per_token}/{p.num_experts} + the rest")
     table.add_row("weights", _gb(report.weights_bytes), f"parameters x {report.bits_per_weight:.3g} bits / 8")
-    table.add_row("KV cache per token", f"{report.kv_bytes_per_token / 1024:.1f} KiB",
-                  "attention layers x kv_heads x head_dim x 2 x bytes")
+    _add_layer_rows(table, report)
     table.add_row(f"KV cache at {report.context} tokens", _gb(report.kv_bytes), "grows linearly with context")
-    if report.fixed_state_bytes:
-        table.add_row("linear-attention state", _gb(report.fixed_state_bytes), "fixed, any context")
     table.add_row("total in memory", _gb(report.total_bytes), "")
     if report.fits is not None:
         verdict = "[green]fits[/]" if report.fits else "[red]does not fit[/]"
@@ -71,6 +69,24 @@ def split_table(plan: SplitPlan, report: FitReport) -> Table:
                              else "(all ranks read at once, before the all-reduces' latency)"))
     table.caption_justify = "left"
     return table
+
+
+def _add_layer_rows(table: Table, report: FitReport) -> None:
+    """The cache layer by layer: which layers keep a fixed state, which a KV cache that grows."""
+    layers = report.layers
+    attention = [layer for layer in layers if layer.kind == "attention"]
+    deltanet = [layer for layer in layers if layer.kind == "Gated DeltaNet"]
+    table.add_row("layers", layer_pattern(layers), "D: Gated DeltaNet, A: attention")
+    if attention:
+        table.add_row("KV per attention layer", f"{attention[0].bytes_per_token:,} B/token",
+                      "kv_heads x head_dim x 2 x bytes")
+    if deltanet:
+        table.add_row("state per DeltaNet layer", _kib(deltanet[0].fixed_bytes), "fixed; cannot be rolled back")
+    table.add_row("KV cache per token", _kib(report.kv_bytes_per_token),
+                  f"{len(attention)} attention layers; grows per token" if attention else "")
+    if deltanet:
+        table.add_row("Gated DeltaNet state", _gb(report.fixed_state_bytes),
+                      f"{len(deltanet)} layers, same at any context")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,6 +145,10 @@ def _gb(n: float | None) -> str:
     if n is None:
         return "-"
     return f"{n / GB:.2f} GB" if n >= GB else f"{n / 1e6:.2f} MB"
+
+
+def _kib(n: int) -> str:
+    return f"{n / 2**20:.2f} MiB" if n >= 2**20 else f"{n / 1024:.1f} KiB"
 
 
 def _count(n: int) -> str:

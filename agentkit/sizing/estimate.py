@@ -33,7 +33,7 @@ from pydantic import BaseModel
 from agentkit.errors import AgentkitError
 from agentkit.serving.models import model_directory
 from agentkit.sizing.chips import chip_bandwidth
-from agentkit.sizing.kv_cache import fixed_state_bytes, kv_bytes_per_token, value_bytes
+from agentkit.sizing.kv_cache import LayerCache, layer_caches, value_bytes
 from agentkit.sizing.parameters import ParameterCount, count_parameters, read_config, text_config
 
 GROUP_OVERHEAD_BITS = 32 / 64
@@ -59,10 +59,8 @@ class FitReport(BaseModel):
     """Bits each weight costs, quantization scales included."""
     weights_bytes: int
     """Memory of the weights."""
-    kv_bytes_per_token: int
-    """KV-cache bytes added by each token of context."""
-    fixed_state_bytes: int
-    """Memory of the recurrent (linear-attention) state, the same at any context."""
+    layers: list[LayerCache]
+    """What each layer keeps between tokens: a fixed state (Gated DeltaNet) or a growing KV cache."""
     context: int
     """Tokens of context the KV cache is sized for."""
     memory_gib: float | None = None
@@ -71,6 +69,16 @@ class FitReport(BaseModel):
     """The chip whose bandwidth is used, when one was named."""
     bandwidth_gbps: float | None = None
     """Memory bandwidth in GB/s; None when neither --chip nor --bandwidth was given."""
+
+    @property
+    def kv_bytes_per_token(self) -> int:
+        """KV-cache bytes added by each token of context, all attention layers together."""
+        return sum(layer.bytes_per_token for layer in self.layers)
+
+    @property
+    def fixed_state_bytes(self) -> int:
+        """Memory of the recurrent (linear-attention) state, the same at any context."""
+        return sum(layer.fixed_bytes for layer in self.layers)
 
     @property
     def kv_bytes(self) -> int:
@@ -137,7 +145,7 @@ def fit(model: str | Path | dict[str, Any], *, context: int | None = None, bits:
         context = min(32768, text.get("max_position_embeddings") or 32768)
     return FitReport(model=_label(model), params=params, bits_per_weight=_bits_per_weight(params, text, bits),
                      weights_bytes=round(params.total * _bits_per_weight(params, text, bits) / 8),
-                     kv_bytes_per_token=kv_bytes_per_token(config), fixed_state_bytes=fixed_state_bytes(config),
+                     layers=layer_caches(config),
                      context=context, memory_gib=memory_gib, chip=chip, bandwidth_gbps=bandwidth_gbps)
 
 

@@ -51,6 +51,11 @@ HERMES_CASES = [
     Case("parallel calls", hermes(PARIS) + "\n" + hermes(TOKYO),
          [call("get_weather", city="Paris"), call("get_weather", city="Tokyo")],
          hint="keep looking for <tool_call> after the end of each block"),
+    Case("an example call inside a string",
+         hermes('{"name": "write_file", "arguments": {"path": "d.md", "content": "<tool_call>\\n{\\"name\\": '
+                '\\"f\\"}\\n</tool_call>"}}'),
+         [call("write_file", path="d.md", content='<tool_call>\n{"name": "f"}\n</tool_call>')],
+         hint="markup inside a JSON string is data: neither <tool_call> nor </tool_call> there starts or ends a block"),
     Case("</tool_call> inside a string",
          hermes('{"name": "write_file", "arguments": {"path": "a.md", "content": "end a call with </tool_call>"}}'),
          [call("write_file", path="a.md", content="end a call with </tool_call>")],
@@ -163,4 +168,18 @@ XML_CASES = [
          ["truncated_tool_call"], hint="the output ended inside an open block and function: truncated_tool_call"),
     Case("parameters without a function", "<tool_call>\n<parameter=city>\nParis\n</parameter>\n</tool_call>", [],
          ["missing_function_name"], hint="no <function=NAME> in a closed block: missing_function_name"),
+    # Values that hold markup: a coding agent writes files about tool calls.
+    Case("markup inside a value", xml("write_file", ("path", "t.py"), ("content", "x = '<parameter=path>a</parameter>'")),
+         [call("write_file", path="t.py", content="x = '<parameter=path>a</parameter>'")],
+         hint="a </parameter> ends a value only when <parameter=P> (a parameter of this tool not set yet), "
+              "</function>, </tool_call> or the end follows it; here a quote follows, so it is text"),
+    Case("a line that looks like the end of a value",
+         xml("write_file", ("path", "t.md"), ("content", "a\n</parameter>\n<parameter=body>\nb")),
+         [call("write_file", path="t.md", content="a\n</parameter>\n<parameter=body>\nb")],
+         hint="write_file has no parameter body, so that </parameter> is text: look at what follows each one"),
+    Case("an example call inside a value",
+         xml("write_file", ("path", "d.md"), ("content", "Example:\n" + xml("get_forecast", CITY) + "\nend")),
+         [call("write_file", path="d.md", content="Example:\n" + xml("get_forecast", CITY) + "\nend")],
+         hint="a call opened inside a value stays in it up to its own </tool_call>; so the block does not end "
+              "at the first </tool_call> either"),
 ]
