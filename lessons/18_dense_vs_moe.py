@@ -28,6 +28,7 @@ from agentkit.harness.run import TaskRun, run_suite, warm_up
 from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
 from agentkit.serving.endpoint import open_endpoint
+from agentkit.serving.hosts import add_hosts_arguments, hosts_from_args
 from agentkit.trace import read_trace
 
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
@@ -49,7 +50,7 @@ def step_1_run_both(console: Console, args: argparse.Namespace, out: Path) -> Co
         start = time.perf_counter()
         console.print(f"{label}: starting the server (or connecting), warming up, {len(TASKS)} tasks x {REPEATS}")
         # One model at a time: a 48 GB Mac cannot hold a 27B dense and a 35B MoE at once.
-        with open_endpoint(label, url=url) as endpoint:
+        with open_endpoint(label, url=url, hosts=hosts_from_args(args), model_given=False) as endpoint:
             client = OpenAIClient(endpoint)
             warm_up(client)
             runs[label] = run_suite(client, label, suite, config, out, repeats=REPEATS)
@@ -100,6 +101,7 @@ def main() -> int:
     parser.add_argument("--dense-url", default=None, help="a running server for the dense model")
     parser.add_argument("--moe-url", default=None, help="a running server for the MoE model")
     parser.add_argument("--out", type=Path, default=None, help="keep traces and report.html here")
+    add_hosts_arguments(parser)
     args = parser.parse_args()
     console = Console()
     # Not removed at the end: the traces and report.html are for the reader to open, and the last line says where.

@@ -24,6 +24,7 @@ from rich.table import Table
 from agentkit.bench.speed import run_speed
 from agentkit.client import OpenAIClient
 from agentkit.serving.endpoint import open_endpoint
+from agentkit.serving.hosts import add_hosts_arguments, hosts_from_args
 from agentkit.serving.models import resolve_model
 from agentkit.sizing.estimate import GB, fit
 from agentkit.sizing.parameters import safetensors_header
@@ -164,7 +165,7 @@ def step_4_the_toy_pair_against_the_ceiling(console: Console, args: argparse.Nam
     reads = {}
     for toy in TOYS:
         report = fit(toy, bandwidth_gbps=bandwidth)
-        with open_endpoint(toy, args.url, args.template, args.api_key) as endpoint:
+        with open_endpoint(toy, args.url, args.template, args.api_key, hosts=hosts_from_args(args)) as endpoint:
             result = run_speed(OpenAIClient(endpoint), requests=4, max_tokens=96)
         measured = result.warm_decode_tps
         table.add_row(toy, f"{report.bytes_per_token(0) / 1e6:.1f} MB", f"{report.ceiling(0):.0f}",
@@ -191,6 +192,7 @@ def main() -> int:
     parser.add_argument("--url", default=None, help="a running server for step 4 (serves one model only)")
     parser.add_argument("--template", default=None, help="chat template to serve with")
     parser.add_argument("--api-key", default="not-needed", help="API key for --url servers that need one")
+    add_hosts_arguments(parser)
     parser.add_argument("--bits", type=float, default=4, help="bits per weight for step 2 (default: 4)")
     parser.add_argument("--chip", action="append", default=None,
                         help="Apple chip(s) for step 2 (default: M4 and M4 Max); repeat for more")

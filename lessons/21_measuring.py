@@ -25,7 +25,7 @@ from agentkit.bench.speed import run_speed, speed_table
 from agentkit.bench.tables import ms, rate
 from agentkit.bench.thinking import run_thinking, thinking_table
 from agentkit.client import OpenAIClient
-from agentkit.serving.endpoint import add_endpoint_arguments, open_endpoint
+from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
 from agentkit.tools import example_tools
 
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
@@ -119,7 +119,7 @@ def main() -> int:
     console = Console()
     console.print("starting the model server (or connecting to --url)...")
     started = time.perf_counter()
-    with open_endpoint(args.model, args.url, args.template, args.api_key) as endpoint:
+    with endpoint_from_args(args) as endpoint:
         server_start = None if args.url else time.perf_counter() - started
         client = OpenAIClient(endpoint)
         label = args.model if not args.url else client.model

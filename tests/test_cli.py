@@ -3,7 +3,6 @@
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -26,14 +25,17 @@ def run_agentkit(*args: str, env: dict | None = None) -> subprocess.CompletedPro
     )
 
 
-def test_help_lists_subcommands_and_is_fast():
-    started = time.monotonic()
-    done = run_agentkit("--help")
-    elapsed = time.monotonic() - started
-    assert done.returncode == 0
+def test_help_lists_subcommands_without_importing_mlx():
+    # Speed belongs in benchmarks; what keeps --help fast is checked instead: no mlx, no command module.
+    probe = ("import sys; from agentkit.cli import main\n"
+             "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "heavy = sorted(m for m in sys.modules if m.split('.')[0] in ('mlx', 'mlx_lm', 'openai'))\n"
+             "print('HEAVY', heavy)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120,
+                          cwd=REPO_ROOT, env={**os.environ, "COLUMNS": "250"})
+    assert done.returncode == 0, done.stderr
     assert "serve" in done.stdout and "doctor" in done.stdout
-    # No mlx_lm import on the way to --help (that alone takes seconds).
-    assert elapsed < 2.0, f"agentkit --help took {elapsed:.1f} s"
+    assert "HEAVY []" in done.stdout
 
 
 def test_serve_arguments():
@@ -168,7 +170,7 @@ def test_a_models_list_that_is_not_a_list_falls_back_to_the_model_given(tmp_path
     import http.server
     import threading
 
-    from agentkit.serving.endpoint import _first_model_id
+    from agentkit.serving.endpoint import served_model_id
 
     class Answer(http.server.BaseHTTPRequestHandler):
         def do_GET(self):  # noqa: N802 - the name http.server calls
@@ -184,7 +186,8 @@ def test_a_models_list_that_is_not_a_list_falls_back_to_the_model_given(tmp_path
     thread = threading.Thread(target=server.handle_request, daemon=True)
     thread.start()
     try:
-        assert _first_model_id(f"http://127.0.0.1:{server.server_port}/v1", "k") is None
+        # Not a list the server vouches for: the model the person named is sent, unchecked.
+        assert served_model_id(f"http://127.0.0.1:{server.server_port}/v1", "k", "my-model") == "my-model"
     finally:
         thread.join(5)
         server.server_close()

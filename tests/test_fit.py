@@ -228,3 +228,31 @@ def test_cli_fit_shows_the_cache_layer_by_layer(capsys):
     assert main(["fit", "toy-attn"]) == 0
     out = capsys.readouterr().out
     assert "A x 6" in out and "DeltaNet layer" not in out
+
+
+def test_a_split_by_layers_holds_the_shared_tables_on_every_rank():
+    from agentkit.sizing.split import plan_split, shared_params
+
+    report = fit(SMALL, bits=16, context=1000)
+    plan = plan_split(report, num_layers=2, hidden_size=64, machines=2)
+    shared = shared_params(report) * 2  # tied embeddings, 16 bits: 2 bytes each
+    assert [r.layers for r in plan.ranks] == ["1-1 (1)", "0-0 (1)"]  # rank 0 runs the last layers
+    assert all(r.weights_bytes == shared + (report.weights_bytes - shared) // 2 for r in plan.ranks)
+    assert sum(r.kv_bytes for r in plan.ranks) == report.kv_bytes
+    # One 64-value bf16 vector crosses the boundary, one is gathered back.
+    assert plan.transfer_bytes_per_token == 64 * 2 and plan.transfers_per_token == 2
+    tensor = plan_split(report, num_layers=2, hidden_size=64, machines=2, parallel="tensor")
+    assert tensor.transfers_per_token == 4  # two all-reduces per layer
+    assert tensor.transfer_bytes_per_token == 4 * 64 * 2  # a ring all-reduce of 2 ranks moves the vector once
+
+
+def test_fit_says_how_many_machines_and_what_each_holds(capsys):
+    # Qwen3.6-27B at 8 bits does not fit a 24 GB Mac; two of them hold it by layers.
+    assert main(["fit", str(QWEN36_DENSE / "config.json"), "--memory", "24", "--bits", "8"]) == 1
+    out = capsys.readouterr().out
+    assert "It needs 2 machines of 24 GB" in out and "--hosts HOST1,HOST2" in out
+    assert "32-63 (32)" in out and "0-31 (32)" in out
+    assert main(["fit", str(QWEN36_DENSE / "config.json"), "--memory", "24", "--bits", "8", "--machines", "2",
+                 "--tensor", "--chip", "M4 Pro"]) == 0
+    out = capsys.readouterr().out
+    assert "1/2 of each" in out and "all-reduces" in out and "tok/s" in out

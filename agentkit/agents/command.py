@@ -15,7 +15,6 @@ run included), 2 when the run could not start or failed with an error.
 from __future__ import annotations
 
 import argparse
-import signal
 import time
 from pathlib import Path
 
@@ -23,9 +22,10 @@ from agentkit.agents.config import AgentConfig
 from agentkit.agents.guards import AgentLimitError
 from agentkit.agents.runner import PATTERNS, run_agent
 from agentkit.cli_types import at_least, existing_folder, file_path, folder
-from agentkit.errors import AgentkitError
+from agentkit.errors import AgentkitError, ClientError, ServerStartError
 from agentkit.parsing.safe_text import mend_surrogates
 from agentkit.serving.endpoint import add_endpoint_arguments, endpoint_from_args
+from agentkit.serving.signals import stop_on_signals
 from agentkit.tools import ToolBox, example_tools
 
 
@@ -88,8 +88,8 @@ def run(args: argparse.Namespace) -> int:
     toolbox = select_tools(example_tools(_folder(args.workspace), args.notes), args.tools)
     trace_path = _trace_file(args.trace, args.pattern)
     console = Console()
-    # `kill` (SIGTERM) ends the run like Ctrl-C: the trace gets its run_end.
-    signal.signal(signal.SIGTERM, _interrupt)
+    # `kill` (SIGTERM) ends the run like Ctrl-C: the trace gets its run_end (also with --url, no server of ours).
+    stop_on_signals()
     view = TraceView(console, live=True)
     if args.url is None:
         console.print(f"starting mlx_lm.server for {args.model}...", highlight=False, markup=False)
@@ -101,6 +101,8 @@ def run(args: argparse.Namespace) -> int:
                       model_name=endpoint.label or args.model)
         except AgentLimitError:
             pass  # a guard stopped the run: the view printed why, and the verdict counts it as a problem
+        except ClientError as error:
+            raise _explained(error, endpoint.server) from error
         finally:
             console.print(f"trace: {trace_path}", highlight=False, soft_wrap=True, markup=False)
     return 0 if view.verdict().ok else 1
@@ -129,5 +131,15 @@ def _trace_file(path: Path | None, pattern: str) -> Path:
     return path
 
 
-def _interrupt(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt
+def _explained(error: ClientError, server) -> AgentkitError:
+    """A request that failed because the server the kit started died says so, not "pass a --url"."""
+    died = None
+    if server is not None:
+        deadline = time.monotonic() + 3.0  # a server that just died takes a moment to be seen as dead
+        while not (died := server.died()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+    if not died:
+        return error
+    return ServerStartError(f"The model server died during the run: {died}.",
+                            fix="read its log for why (often: out of memory); the trace holds the run up "
+                            "to there; run again")

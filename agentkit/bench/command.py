@@ -93,6 +93,7 @@ def _run_multiturn(args: argparse.Namespace, console: Console) -> int:
     from agentkit.bench.multiturn import multiturn_table, run_multiturn, summary_table
     from agentkit.client import OpenAIClient
     from agentkit.serving.endpoint import open_endpoint
+    from agentkit.serving.hosts import hosts_from_args
     from agentkit.tools import example_tools
 
     thinking_values = {"on": True, "off": False, "default": None}
@@ -104,7 +105,8 @@ def _run_multiturn(args: argparse.Namespace, console: Console) -> int:
                 for thinking in args.thinking:
                     # A fresh server per run, so no run reads another's cache (with --url they share one).
                     with console.status(f"running multiturn on {model} ({history}, thinking {thinking})..."), \
-                            open_endpoint(model, args.url, args.template, args.api_key) as endpoint:
+                            open_endpoint(model, args.url, args.template, args.api_key, hosts=hosts_from_args(args),
+                                          request_timeout=args.request_timeout) as endpoint:
                         client = OpenAIClient(endpoint)
                         result = run_multiturn(client, toolbox, rounds=args.rounds, history=history,
                                                thinking=thinking_values[thinking], parser=args.parser)

@@ -30,16 +30,27 @@ from typing import Any
 import jinja2
 import openai
 
+from agentkit.client.deadline import Deadline
 from agentkit.client.local_model import LocalModel
 from agentkit.client.protocol import OnDelta
 from agentkit.client.raw import exact_text, output_opened_think, prompt_opened_think, token_ids_from_logprobs
 from agentkit.client.request import chat_request, template_kwargs
 from agentkit.client.server_answer import ServerAnswer
-from agentkit.client.server_errors import TRANSPORT_ERRORS, interrupted_error, timeout_error, translate
+from agentkit.client.server_errors import (
+    TRANSPORT_ERRORS,
+    deadline_error,
+    interrupted_error,
+    timeout_error,
+    translate,
+)
 from agentkit.errors import ModelFilesMissingError
 from agentkit.parsing import StreamParser
 from agentkit.trace.timing import stream_timings
 from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
+
+
+DEFAULT_DEADLINE_S = 600.0
+"""Seconds one request may take in all unless told otherwise (`--request-timeout`)."""
 
 
 class OpenAIClient:
@@ -53,6 +64,7 @@ class OpenAIClient:
         model: str | None = None,
         api_key: str | None = None,
         timeout: float = 120.0,
+        deadline: float | None = None,
         connect_timeout: float = 10.0,
         template: str | None = None,
         check_context: bool = True,
@@ -64,6 +76,10 @@ class OpenAIClient:
 
         timeout: seconds the server may stay silent (between two chunks of a
             stream, or for a whole complete response) before `RequestTimeoutError`.
+        deadline: seconds one request may take in all, keep-alive comments or
+            not, before `RequestTimeoutError` (default: the Endpoint's
+            `request_timeout`, which `--request-timeout` sets, else 600). It
+            also caps `timeout`.
         connect_timeout: seconds to open the connection before `ServerUnreachableError`.
         template: the chat template the server was started with, when it is not
             the model directory's own (a kit name such as `hermes`, or a path);
@@ -76,14 +92,15 @@ class OpenAIClient:
         if not self.base_url or not self.model:
             raise ValueError("OpenAIClient needs an Endpoint, or both base_url= and model=")
         self.api_key = api_key or getattr(endpoint, "api_key", None) or "not-needed"
-        self.timeout = timeout
+        self.deadline = deadline or getattr(endpoint, "request_timeout", None) or DEFAULT_DEADLINE_S
+        self.timeout = min(timeout, self.deadline)
         self.check_context = check_context
         template = template or getattr(endpoint, "template", None)
         directory = getattr(endpoint, "model_dir", None)
         self.local = (LocalModel.at(directory, template) if directory is not None
                       else LocalModel.find(self.model, template))
         self._sdk = openai.OpenAI(base_url=self.base_url, api_key=self.api_key, max_retries=0,
-                                  timeout=openai.Timeout(timeout, connect=connect_timeout))
+                                  timeout=openai.Timeout(self.timeout, connect=min(connect_timeout, self.timeout)))
 
     def complete(
         self,
@@ -131,29 +148,37 @@ class OpenAIClient:
         started, sent = time.time(), time.perf_counter()
         output_times: list[float] = []
         finish_reason, usage = None, None
+        deadline = Deadline(self.deadline)
         try:
-            for chunk in self._send(request):
-                now = time.perf_counter()
-                if chunk.usage is not None:
-                    usage = _usage(chunk.usage)
-                for choice in chunk.choices:
-                    delta = choice.delta.model_dump(exclude_none=True) if choice.delta else {}
-                    # Whitespace is output too: "\n\n" after </think> is a token the model spent time on.
-                    if delta.get("content") or delta.get("reasoning") or delta.get("reasoning_content") \
-                            or delta.get("tool_calls"):
-                        output_times.append(now)
-                    for event in answer.add(delta):
-                        on_delta(event)
-                    finish_reason = choice.finish_reason or finish_reason
+            with deadline:
+                stream = self._send(request)
+                deadline.attach(stream.response)
+                for chunk in stream:
+                    now = time.perf_counter()
+                    if chunk.usage is not None:
+                        usage = _usage(chunk.usage)
+                    for choice in chunk.choices:
+                        delta = choice.delta.model_dump(exclude_none=True) if choice.delta else {}
+                        # Whitespace is output too: "\n\n" after </think> is a token the model spent time on.
+                        if delta.get("content") or delta.get("reasoning") or delta.get("reasoning_content") \
+                                or delta.get("tool_calls"):
+                            output_times.append(now)
+                        for event in answer.add(delta):
+                            on_delta(event)
+                        finish_reason = choice.finish_reason or finish_reason
         except openai.APITimeoutError:
             raise timeout_error(self.base_url, self.timeout) from None
         except (openai.APIConnectionError, *TRANSPORT_ERRORS) as error:
             partial = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
+            if deadline.expired:
+                raise deadline_error(self.base_url, self.deadline, partial) from None
             raise interrupted_error(self.base_url, f"the connection broke ({type(error).__name__})", partial) from error
         except openai.OpenAIError as error:  # an error event inside the stream
             raise translate(error, base_url=self.base_url, model=self.model, timeout=self.timeout,
                             api_key=self.api_key) from error
         turn = self._streamed_turn(answer, finish_reason, usage, started, sent, output_times)
+        if deadline.expired and finish_reason is None:
+            raise deadline_error(self.base_url, self.deadline, turn)
         if finish_reason is None:
             raise interrupted_error(self.base_url, "the stream ended without a finish reason", turn)
         for event in answer.call_events():
@@ -206,8 +231,23 @@ class OpenAIClient:
     # -- helpers --------------------------------------------------------------
 
     def _send(self, request: dict) -> Any:
+        """The SDK's answer: a stream to iterate, or (not streamed) the whole response, within the deadline."""
         try:
-            return self._sdk.chat.completions.create(**request)
+            if request.get("stream"):
+                return self._sdk.chat.completions.create(**request)
+            deadline = Deadline(self.deadline)
+            with deadline, self._sdk.chat.completions.with_streaming_response.create(**request) as response:
+                deadline.attach(response.http_response)
+                try:
+                    parsed = response.parse()
+                except (openai.APIConnectionError, *TRANSPORT_ERRORS):
+                    if deadline.expired:
+                        raise deadline_error(self.base_url, self.deadline, None) from None
+                    raise
+            # A body cut off by the deadline reads as a short body, not as an error.
+            if deadline.expired:
+                raise deadline_error(self.base_url, self.deadline, None)
+            return parsed
         except openai.OpenAIError as error:
             raise translate(error, base_url=self.base_url, model=self.model, timeout=self.timeout,
                             api_key=self.api_key) from error

@@ -53,9 +53,23 @@ def translate(error: openai.OpenAIError, *, base_url: str, model: str, timeout: 
 def timeout_error(base_url: str, timeout: float) -> RequestTimeoutError:
     return RequestTimeoutError(
         f"The server at {base_url} sent nothing for {timeout:g} s.",
-        fix="give it longer (OpenAIClient(timeout=...)): a big model's first prefill of a long "
-        "prompt can take minutes; or lower max_tokens, or check that the server is not stuck",
+        fix="give it longer with --request-timeout SECONDS (in Python: OpenAIClient(timeout=..., "
+        "deadline=...)): a big model's first prefill of a long prompt can take minutes; "
+        "or lower --max-tokens, or check that the server is not stuck",
     )
+
+
+def deadline_error(base_url: str, deadline: float, partial: object | None) -> RequestTimeoutError:
+    """A request that went on past its whole-request deadline, however alive the connection looked."""
+    received = len(getattr(partial, "content", "") or "") + len(getattr(partial, "reasoning", None) or "")
+    error = RequestTimeoutError(
+        f"The server at {base_url} had not finished its answer after {deadline:g} s "
+        f"({received} characters arrived; keep-alive comments do not count as progress).",
+        fix="give it longer with --request-timeout SECONDS (in Python: OpenAIClient(deadline=...)), "
+        "lower --max-tokens, or check that the server is not stuck (its log says what it is doing)",
+    )
+    error.partial = partial
+    return error
 
 
 def interrupted_error(base_url: str, what: str, partial: object) -> StreamInterruptedError:

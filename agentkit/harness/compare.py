@@ -10,6 +10,12 @@ traces (see `agentkit/harness/`: run, diff, metrics, summary, reports).
     agentkit compare                                   # toy-dense vs toy-moe, default suite, ReAct
     agentkit compare --repeats 3 --out runs/compare    # traces, summary.json, report.html
     agentkit compare --dense-url http://127.0.0.1:8080/v1 --moe-url http://127.0.0.1:8081/v1
+    agentkit compare --hosts 127.0.0.1,127.0.0.1      # each model served as two ranks (mlx.launch)
+
+With a URL, the model id sent is the one that server reports (or the one
+named with --dense/--moe, checked against the server's list before anything
+runs). A server the kit started that dies stops the comparison: the runs
+measured so far are written, the rest are listed as not run, exit code 2.
 """
 
 from __future__ import annotations
@@ -22,7 +28,7 @@ from pathlib import Path
 
 from agentkit.agents.config import AgentConfig
 from agentkit.cli_types import at_least, base_url
-from agentkit.harness.run import TaskRun, run_suite, warm_up
+from agentkit.harness.run import ServerDiedError, TaskRun, run_suite, warm_up
 from agentkit.harness.suite import load_suite
 from agentkit.harness.summary import CompareSummary, RunSetup, build_summary
 from agentkit.trace import read_trace
@@ -32,8 +38,11 @@ SEED_NOTE = ("none sent: temperature 0 is greedy decoding, so mlx_lm.server draw
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dense", default="toy-dense", help="dense model (default: %(default)s)")
-    parser.add_argument("--moe", default="toy-moe", help="mixture-of-experts model (default: %(default)s)")
+    parser.add_argument("--dense", default=None,
+                        help="dense model (default: toy-dense; with --dense-url: the model that server reports)")
+    parser.add_argument("--moe", default=None,
+                        help="mixture-of-experts model (default: toy-moe; with --moe-url: the model that server "
+                        "reports)")
     parser.add_argument("--dense-url", type=base_url, default=None, help="use a running server for the dense model")
     parser.add_argument("--moe-url", type=base_url, default=None, help="use a running server for the MoE model")
     parser.add_argument("--pattern", choices=["react", "reflection", "plan"], default="react",
@@ -46,6 +55,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--chip", default=None,
                         help="Apple chip (e.g. 'M4 Max') to show decode tok/s as a share of its bandwidth "
                         "ceiling; detected on Apple Silicon Macs")
+    from agentkit.serving.endpoint import add_request_timeout_argument
+    from agentkit.serving.hosts import add_hosts_arguments
+
+    add_request_timeout_argument(parser)
+    add_hosts_arguments(parser)
 
 
 def this_chip() -> str | None:
@@ -109,26 +123,42 @@ def run(args: argparse.Namespace) -> int:
         TimeElapsedColumn,
     )
 
+    from rich.text import Text
+
     from agentkit.client import OpenAIClient
+    from agentkit.errors import AgentkitError
     from agentkit.serving.endpoint import open_endpoint
+    from agentkit.serving.hosts import hosts_from_args
 
     console = Console()
     suite = load_suite(args.suite)
     config = AgentConfig(thinking=args.thinking == "on")
+    # Every URL is checked before anything runs: a model a server cannot serve fails now, not after the dense half.
+    plan = [model_plan(args.dense, "toy-dense", args.dense_url), model_plan(args.moe, "toy-moe", args.moe_url)]
+    if plan[0][0] == plan[1][0]:
+        raise AgentkitError(f"Both sides of the comparison are {plan[0][0]!r}.",
+                            fix="compare two different models (--dense and --moe), or two servers that serve "
+                            "different models")
+    hosts = hosts_from_args(args)
     # Not removed at the end: the traces and report.html are the result, and the last line prints where.
     out = args.out or Path(tempfile.mkdtemp(prefix="agentkit-compare-"))
-    plan = [(args.dense, args.dense_url), (args.moe, args.moe_url)]
-    runs: dict[str, list[TaskRun]] = {}
+    runs: dict[str, list[TaskRun]] = {label: [] for label, _ in plan}
     model_ids: dict[str, str] = {}
     wall: dict[str, float] = {}
+    stopped: str | None = None
+    not_run: dict[str, list[str]] = {}
     total = len(suite.tasks) * args.repeats
     # markup=False: a model label or task id like "[/]" is a name, not rich markup.
     with Progress(TextColumn("{task.description}", markup=False), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=console, transient=False) as progress:
         for label, url in plan:
+            if stopped:
+                not_run[label] = [f"{t.id}-r{r}" for r in range(args.repeats) for t in suite.tasks]
+                continue
             bar = progress.add_task(f"{label}: starting server", total=total)
             started = time.perf_counter()
-            with open_endpoint(label, url=url) as endpoint:
+            with open_endpoint(label, url=url, hosts=hosts, request_timeout=args.request_timeout,
+                               model_given=url is not None) as endpoint:
                 client = OpenAIClient(endpoint)
                 model_ids[label] = endpoint.model_id
                 progress.update(bar, description=f"{label}: warming up")
@@ -139,11 +169,23 @@ def run(args: argparse.Namespace) -> int:
                     mark = "right" if run.outcome == "success" else run.outcome
                     progress.update(bar, advance=1, description=f"{label}: {run.task} {mark}")
 
-                runs[label] = run_suite(client, label, suite, config, out, pattern=args.pattern,
-                                        repeats=args.repeats, on_run=advance)
+                server = endpoint.server
+                try:
+                    runs[label] = run_suite(client, label, suite, config, out, pattern=args.pattern,
+                                            repeats=args.repeats, on_run=advance,
+                                            server_died=server.died if server is not None else None)
+                except ServerDiedError as died:
+                    runs[label], not_run[label], stopped = died.runs, died.not_run, died.message
             wall[label] = time.perf_counter() - started
-            progress.update(bar, description=f"{label}: done in {wall[label]:.0f} s")
-    publish(summarize(suite.name, args, config, runs, model_ids, wall), out, console)
+            progress.update(bar, description=f"{label}: {'stopped' if stopped else 'done'} "
+                            f"in {wall[label]:.0f} s")
+    summary = summarize(suite.name, args, config, runs, model_ids, wall, stopped=stopped, not_run=not_run)
+    publish(summary, out, console)
+    if stopped:
+        skipped = ", ".join(f"{label} {len(ids)}" for label, ids in not_run.items())
+        console.print(Text(f"stopped early: {stopped}; not run: {skipped} (not counted as model failures)",
+                           style="red"), soft_wrap=True)
+        return 2
     return 0
 
 
@@ -156,13 +198,24 @@ def publish(summary: CompareSummary, out: Path, console) -> None:
     console.print(f"traces, summary.json and report.html: {out}", highlight=False, soft_wrap=True, markup=False)
 
 
+def model_plan(named: str | None, default: str, url: str | None) -> tuple[str, str | None]:
+    """(label, url) for one side: with a URL, the label is the model id that server serves."""
+    if url is None:
+        return named or default, None
+    from agentkit.serving.endpoint import served_model_id
+
+    return served_model_id(url, "not-needed", named, fallback=named or default), url
+
+
 def summarize(suite_name: str, args: argparse.Namespace, config: AgentConfig, runs: dict[str, list[TaskRun]],
-              model_ids: dict[str, str], wall: dict[str, float]) -> CompareSummary:
+              model_ids: dict[str, str], wall: dict[str, float], *, stopped: str | None = None,
+              not_run: dict[str, list[str]] | None = None) -> CompareSummary:
     chip = getattr(args, "chip", None) or this_chip()
     setup = RunSetup(suite=suite_name, pattern=args.pattern, thinking=config.thinking, repeats=args.repeats,
                      agent_config=config.model_dump(), models=model_ids, versions=versions(),
                      seed=SEED_NOTE, wall_s=wall, chip=chip,
-                     decode_ceiling_tps=decode_ceilings(chip, {label: label for label in runs}))
+                     decode_ceiling_tps=decode_ceilings(chip, {label: label for label in runs}),
+                     stopped=stopped, not_run=not_run or {})
     traces = {r.trace: read_trace(r.trace) for rs in runs.values() for r in rs}
     return build_summary(setup, list(runs), runs, traces)
 

@@ -11,7 +11,9 @@ reports read `TaskRun`s and the traces, never the model.
 
 A run that a guard stops, or that fails, is a result like any other: its
 trace is complete (the runner records how it ended), and it counts as a
-failure in the report instead of ending the comparison.
+failure in the report instead of ending the comparison. A server that dies is
+not the model's failure: `run_suite` stops, keeps what it measured, and
+raises `ServerDiedError` naming the tasks that did not run.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -27,6 +30,7 @@ from pydantic import BaseModel, Field
 from agentkit.agents.config import AgentConfig
 from agentkit.agents.runner import run_agent
 from agentkit.client import Client
+from agentkit.errors import AgentkitError
 from agentkit.harness.diff import Outcome, decision_key, outcome
 from agentkit.harness.metrics import RunMetrics, run_metrics
 from agentkit.harness.suite import Suite, Task, check_answer, check_calls
@@ -42,6 +46,17 @@ from agentkit.trace import (
 from agentkit.trace.verdict import Problem, judge
 
 WARMUP_MESSAGE = "Say OK."
+SERVER_EXIT_WAIT_S = 3.0
+"""After a run that errored, how long to wait for a dying server to be seen as dead."""
+
+
+class ServerDiedError(AgentkitError):
+    """The server died during a suite: `runs` holds what was measured, `not_run` the runs that never happened."""
+
+    def __init__(self, message: str, runs: list, not_run: list[str]) -> None:
+        super().__init__(message, fix="read the server's log (named above) for why it died, then run again")
+        self.runs = runs
+        self.not_run = not_run
 
 
 class TaskRun(BaseModel):
@@ -68,20 +83,45 @@ def warm_up(client: Client) -> None:
 
 def run_suite(client: Client, label: str, suite: Suite, config: AgentConfig, out_dir: Path, *,
               pattern: str = "react", repeats: int = 1,
-              on_run: Callable[[TaskRun], None] | None = None) -> list[TaskRun]:
-    """Run every task `repeats` times on `client`; traces go to `out_dir/<label>/<task>-r<N>.jsonl`."""
+              on_run: Callable[[TaskRun], None] | None = None,
+              server_died: Callable[[], str | None] | None = None) -> list[TaskRun]:
+    """Run every task `repeats` times on `client`; traces go to `out_dir/<label>/<task>-r<N>.jsonl`.
+
+    server_died: says (one line) whether the server is gone; then the run
+        stops with `ServerDiedError` instead of counting every task left as
+        the model's error.
+    """
     runs = []
-    for repeat in range(repeats):
-        for task in suite.tasks:
-            path = out_dir / _safe(label) / f"{task.id}-r{repeat}.jsonl"
-            task_pattern = task.pattern or pattern
-            # Thinking is per task when the suite asks for it, else the comparison's setting.
-            task_config = config.model_copy(update={"thinking": config.thinking or task.thinking})
-            trace = run_task(client, label, task, task_pattern, task_config, path)
-            runs.append(check_run(task, trace, label=label, repeat=repeat, pattern=task_pattern, path=path))
-            if on_run:
-                on_run(runs[-1])
+    planned = [(repeat, task) for repeat in range(repeats) for task in suite.tasks]
+    for index, (repeat, task) in enumerate(planned):
+        path = out_dir / _safe(label) / f"{task.id}-r{repeat}.jsonl"
+        task_pattern = task.pattern or pattern
+        # Thinking is per task when the suite asks for it, else the comparison's setting.
+        task_config = config.model_copy(update={"thinking": config.thinking or task.thinking})
+        trace = run_task(client, label, task, task_pattern, task_config, path)
+        run = check_run(task, trace, label=label, repeat=repeat, pattern=task_pattern, path=path)
+        died = _server_death(server_died, run)
+        if died:
+            # The run that met the dead server measured the server, not the model.
+            left = planned[index if run.outcome == "error" else index + 1:]
+            kept = runs if run.outcome == "error" else [*runs, run]
+            raise ServerDiedError(died, kept, [f"{t.id}-r{r}" for r, t in left])
+        runs.append(run)
+        if on_run:
+            on_run(run)
     return runs
+
+
+def _server_death(server_died: Callable[[], str | None] | None, run: TaskRun) -> str | None:
+    if server_died is None:
+        return None
+    # A server that just died may take a moment to be seen as dead; an error is when that happens.
+    deadline = time.monotonic() + (SERVER_EXIT_WAIT_S if run.outcome == "error" else 0)
+    while True:
+        died = server_died()
+        if died or time.monotonic() >= deadline:
+            return died
+        time.sleep(0.1)
 
 
 def run_task(client: Client, label: str, task: Task, pattern: str, config: AgentConfig, path: Path) -> Trace:

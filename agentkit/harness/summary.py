@@ -36,6 +36,10 @@ class RunSetup(BaseModel):
     chip: str | None = Field(default=None, description="Apple chip the ceilings are for, when known.")
     decode_ceiling_tps: dict[str, float] = Field(
         default_factory=dict, description="Model label -> decode tok/s ceiling on `chip` (agentkit fit).")
+    stopped: str | None = Field(default=None, description="Why the comparison stopped early (a server died); "
+                                "None when it ran to the end.")
+    not_run: dict[str, list[str]] = Field(default_factory=dict,
+                                          description="Model label -> runs that never happened (task-rN).")
 
 
 class TaskRow(BaseModel):
@@ -73,6 +77,8 @@ def build_summary(setup: RunSetup, labels: list[str], runs: dict[str, list[TaskR
     a, b = labels
     rows = []
     for task in dict.fromkeys(r.task for r in runs[a]):
+        if not all(any(r.task == task for r in runs[label]) for label in labels):
+            continue  # a comparison stopped early: only tasks both models ran are compared
         per_model = {label: [r for r in runs[label] if r.task == task] for label in labels}
         first_a, first_b = per_model[a][0], per_model[b][0]
         rows.append(TaskRow(

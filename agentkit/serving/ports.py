@@ -46,3 +46,22 @@ def require_free_port(host: str, port: int) -> None:
 def client_host(host: str) -> str:
     # A server bound to every interface is still reached through loopback.
     return "127.0.0.1" if host in ("0.0.0.0", "", "::") else host
+
+
+def free_ports(count: int) -> int:
+    """The first of `count` consecutive free ports on 127.0.0.1 (mlx.launch's ring uses one per rank)."""
+    for _ in range(50):
+        first = free_port("127.0.0.1")
+        if all(_port_free(first + i) for i in range(1, count)):
+            return first
+    raise PortInUseError(f"Found no {count} consecutive free ports for the ranks.",
+                         fix="stop other servers, or start mlx.launch with --starting-port yourself")
+
+
+def _port_free(port: int) -> bool:
+    with socket.socket() as probe:
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True

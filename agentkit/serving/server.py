@@ -5,16 +5,18 @@
         client.chat.completions.create(model=server.model_id, ...)
 
 The lifecycle, in order: check that MLX works, resolve the model, make sure the
-port is free, start `python -m mlx_lm server` in its own process group with its
-output going to a log file, poll `GET /v1/models` until the HTTP server is up,
-send one warm-up request (mlx_lm loads the weights in a background thread, so
-the first request is what waits for them), and on the way out terminate the
-whole group, escalating to SIGKILL. Every failure raises an `agentkit.errors`
-exception with the end of the server log in its message.
+port is free, start `python -m mlx_lm server` (under `mlx.launch`, one process
+per rank, when `hosts` says so) through the watchdog (`agentkit.serving.watchdog`),
+which gives it a process group of its own and stops that whole group when
+agentkit stops it, is signalled, or dies; poll `GET /v1/models` until the HTTP
+server is up, send one warm-up request (mlx_lm loads the weights in a
+background thread, so the first request is what waits for them), and on the
+way out stop the group. SIGTERM and Ctrl-C unwind through `stop()`
+(`agentkit.serving.signals`), which prints one line saying what it stopped.
+Every failure raises a kit error quoting the end of the server log.
 
 Without a `log_path`, the log is a temporary file: removed after a clean stop,
-kept when the server failed to start or exited on its own, since the error
-message names it for the reader to open.
+kept when the server failed or exited on its own (the error names it).
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from agentkit.errors import ServerNotReadyError, ServerStartError
+from agentkit.serving import signals, watchdog
 from agentkit.serving.backend import require_backend
 from agentkit.serving.chat_template import load_chat_template
+from agentkit.serving.hosts import Hosts
 from agentkit.serving.models import model_directory, resolve_model
+from agentkit.serving.server_log import dead_ranks, hint_from_log, read_tail
 from agentkit.serving.ports import client_host, free_port, require_free_port  # noqa: F401 (free_port: also imported from here)
 
 # Servers still running, so that `atexit` can stop them if the interpreter
@@ -61,6 +66,7 @@ class ManagedServer:
         ready_timeout: float = 60.0,
         extra_args: Sequence[str] = (),
         host: str = "127.0.0.1",
+        hosts: Hosts | None = None,
     ) -> None:
         self.model = model
         self.port = port
@@ -68,12 +74,16 @@ class ManagedServer:
         self.ready_timeout = ready_timeout
         self.extra_args = tuple(extra_args)
         self.host = host
+        self.hosts = hosts or Hosts()
+        """Where the ranks run; the default is one process on this machine."""
         self.log_path = Path(log_path) if log_path is not None else None
         self.model_id: str | None = None
         self.model_dir: Path | None = None
         """The model's directory on this machine once started; None for a Hub model not yet cached."""
         self.process: subprocess.Popen | None = None
-        self._log_file = None
+        """The watchdog process; the server runs under it, in process group `server_pgid`."""
+        self.server_pgid: int | None = None
+        """The process group of the server (and of every local rank under mlx.launch)."""
         self._temporary_log = False
         self._stopped_by_us = False
         self._failed = False
@@ -82,6 +92,12 @@ class ManagedServer:
     def base_url(self) -> str:
         """The OpenAI-compatible root, e.g. `http://127.0.0.1:51234/v1`."""
         return f"http://{client_host(self.host)}:{self.port}/v1"
+
+    @property
+    def label(self) -> str:
+        """What the messages call this server: `mlx_lm.server for toy-dense` (+ its ranks)."""
+        ranks = f" on {self.hosts.describe()}" if self.hosts.distributed else ""
+        return f"mlx_lm.server for {self.model}{ranks}"
 
     def __enter__(self) -> ManagedServer:
         self.start()
@@ -108,6 +124,8 @@ class ManagedServer:
         else:
             require_free_port(self.host, self.port)
         command += ["--port", str(self.port), *self.extra_args]
+        if self.hosts.distributed:
+            command = self.hosts.launched(command, ref.path)
 
         if self.log_path is None:
             fd, name = tempfile.mkstemp(prefix="agentkit-mlx-server-", suffix=".log")
@@ -115,19 +133,13 @@ class ManagedServer:
             self.log_path = Path(name)
             self._temporary_log = True
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
-        self._log_file = open(self.log_path, "w")
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.DEVNULL,
-            stdout=self._log_file,
-            stderr=subprocess.STDOUT,
-            # Own process group: a Ctrl-C in the terminal reaches only us, and
-            # we decide how the server stops (and stop all of it).
-            start_new_session=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )
+        self.log_path.write_text("")
+        # SIGTERM from here on unwinds like Ctrl-C, through stop().
+        signals.stop_on_signals()
+        self.process = watchdog.start(command, self.log_path, self.label)
         _LIVE.add(self)
         try:
+            self.server_pgid = watchdog.read_server_pgid(self.process)
             deadline = time.monotonic() + self.ready_timeout
             self._wait_for_http(deadline)
             self._warm_up(deadline)
@@ -139,32 +151,45 @@ class ManagedServer:
             self.stop()
             raise
 
-    def stop(self, timeout: float = 5.0) -> None:
-        """Terminate the server's process group, then kill it if it lingers."""
+    def stop(self, timeout: float = watchdog.GRACE_S + 3) -> None:
+        """Stop the server's whole process group (every rank too), through the watchdog."""
         process = self.process
-        # returncode is set once the process has been reaped; then its pid (and
-        # group id) may belong to someone else, so it must not be signalled.
+        # returncode is set once the watchdog has been reaped; then the server's
+        # group is gone too, and its ids may belong to someone else.
         if process is not None and process.returncode is None:
             try:
                 if process.poll() is None:
                     self._stopped_by_us = True
-                    _signal_group(process.pid, signal.SIGTERM)
+                    watchdog.tell_stop(process)
                     process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:
                 pass
             finally:
                 # Also reached on a second Ctrl-C while waiting: never leave it running.
                 if process.poll() is None:
-                    _signal_group(process.pid, signal.SIGKILL)
+                    if self.server_pgid is not None:
+                        _signal_group(self.server_pgid, signal.SIGKILL)
+                    process.kill()
                     process.wait()
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
+                if self._stopped_by_us and signals.received():
+                    # The one line that says a signal stopped a server, and which.
+                    print(f"agentkit: {signals.received()} received; stopped {self.label}",
+                          file=sys.stderr, flush=True)
         _LIVE.discard(self)
         # A server that exited without being told to crashed: its log says why.
         exited_on_its_own = process is not None and not self._stopped_by_us
         if self._temporary_log and not (self._failed or exited_on_its_own):
             self.log_path.unlink(missing_ok=True)
+
+    def died(self) -> str | None:
+        """None while the server runs (or after we stopped it); else one line: its exit, its ranks, its log."""
+        if self.process is None or self._stopped_by_us or self.process.poll() is None:
+            return None
+        code = self.process.returncode
+        # The watchdog exits 128 + N when a signal N killed the server (as shells report it).
+        how = (f"was killed by {signal.Signals(code - 128).name}" if 128 < code < 128 + signal.NSIG
+               else f"exited with code {code}")
+        return f"{self.label} {how}{dead_ranks(self.log_tail(200))} (log: {self.log_path})"
 
     def wait(self) -> int:
         """Block until the server process exits; return its exit code."""
@@ -173,10 +198,7 @@ class ManagedServer:
 
     def log_tail(self, n: int = 20) -> str:
         """The last `n` lines of the server log."""
-        if self.log_path is None or not self.log_path.exists():
-            return ""
-        lines = self.log_path.read_text(errors="replace").splitlines()
-        return "\n".join(lines[-n:])
+        return read_tail(self.log_path, n)
 
     def _wait_for_http(self, deadline: float) -> None:
         while True:
@@ -216,7 +238,7 @@ class ManagedServer:
                 failure = failure.read().decode(errors="replace")
             problem = f"mlx_lm.server for {self.model!r} failed its warm-up request ({failure})"
         raise ServerStartError(
-            f"{problem}.\n{self._tail_for_error()}", fix=_hint_from_log(self.log_tail(200))
+            f"{problem}.\n{self._tail_for_error()}", fix=hint_from_log(self.log_tail(200))
         )
 
     def _not_ready(self, what: str) -> ServerNotReadyError:
@@ -242,29 +264,14 @@ class ManagedServer:
         code = self.process.poll()
         if code is not None:
             raise ServerStartError(
-                f"mlx_lm.server for {self.model!r} exited with code {code} while starting.\n"
+                f"{self.label} exited with code {code}{dead_ranks(self.log_tail(200))} while starting.\n"
                 f"{self._tail_for_error()}",
-                fix=_hint_from_log(self.log_tail(200)),
+                fix=hint_from_log(self.log_tail(200)),
             )
 
     def _tail_for_error(self) -> str:
-        if self._log_file is not None:
-            self._log_file.flush()
         tail = self.log_tail(20) or "(empty so far)"
         return f"Last lines of {self.log_path}:\n{tail}"
-
-
-def _hint_from_log(log: str) -> str:
-    """A likely fix for the failures that show up in mlx_lm.server logs."""
-    if "Address already in use" in log:
-        return "another process took the port; start again without a fixed port or stop it"
-    if "not supported" in log and "Model type" in log:
-        return "mlx_lm does not know this model_type; check config.json or upgrade mlx-lm"
-    if "JSONDecodeError" in log or "Expecting value" in log:
-        return "a JSON file in the model directory is corrupt; re-create or re-download it"
-    if "chat_template" in log or "chat template" in log:
-        return "the model has no usable chat template; pass one with `--template qwen3.6`"
-    return "read the log lines above; `agentkit doctor` checks the installation"
 
 
 def _ensure_hf_cache_dir() -> None:

@@ -13,6 +13,7 @@ from rich.table import Table
 from agentkit.cli_types import at_least, positive_float
 from agentkit.sizing.estimate import GB, FitReport
 from agentkit.sizing.kv_cache import layer_pattern
+from agentkit.sizing.split import SplitPlan
 
 DESCRIPTION = ("Weights (parameters x bits / 8), KV cache at a context, whether it fits the Mac's "
                "memory, and the decode ceiling (bandwidth / bytes read per token). Exit 1 when it does not fit.")
@@ -42,6 +43,32 @@ def fit_table(report: FitReport) -> Table:
         for context in (0, report.context):
             table.add_row(f"decode ceiling at {context} tokens", f"{report.ceiling(context):.1f} tok/s",
                           f"{where}{report.bandwidth_gbps:g} GB/s / {_gb(report.bytes_per_token(context))} per token")
+    return table
+
+
+def split_table(plan: SplitPlan, report: FitReport) -> Table:
+    """One row per rank, then what crosses between the ranks per token and the decode bound."""
+    how = ("by layers (--pipeline): every rank keeps the embeddings and the head" if plan.parallel == "pipeline"
+           else "every layer cut in N (--tensor)")
+    table = Table(title=f"split across {plan.machines} machines, {how}", title_justify="left")
+    for name in ("rank", "layers", "weights", "KV cache", "state", "total"):
+        table.add_column(name, justify="left" if name in ("rank", "layers") else "right")
+    budget = report.gpu_budget_bytes
+    for rank in plan.ranks:
+        total = _gb(rank.total_bytes)
+        if budget is not None:
+            total += " [green]fits[/]" if rank.total_bytes <= budget else " [red]does not fit[/]"
+        table.add_row(str(rank.rank), rank.layers, _gb(rank.weights_bytes), _gb(rank.kv_bytes),
+                      _gb(rank.state_bytes), total)
+    what = ("one hidden-state vector per boundary, then the last one gathered to every rank"
+            if plan.parallel == "pipeline" else "two all-reduces of a hidden-state vector per layer")
+    table.caption = (f"between ranks per token: {plan.transfer_bytes_per_token / 1024:.1f} KiB in "
+                     f"{plan.transfers_per_token} messages ({what}); ")
+    if plan.ceiling_tps is not None:
+        table.caption += (f"decode ceiling {plan.ceiling_tps:.1f} tok/s at {report.context} tokens "
+                          + ("(the ranks take turns: no faster than one machine)" if plan.parallel == "pipeline"
+                             else "(all ranks read at once, before the all-reduces' latency)"))
+    table.caption_justify = "left"
     return table
 
 
@@ -75,17 +102,44 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     where.add_argument("--chip", default=None, help="Apple chip, e.g. 'M4', 'M4 Pro', 'M4 Max'")
     where.add_argument("--bandwidth", type=positive_float, default=None, metavar="GBps",
                        help="memory bandwidth in GB/s, for any other machine")
+    parser.add_argument("--machines", type=int, default=None, metavar="N",
+                        help="split across N machines like this one (default: the fewest that hold it, "
+                        "when it does not fit one)")
+    split = parser.add_mutually_exclusive_group()
+    split.add_argument("--pipeline", dest="parallel", action="store_const", const="pipeline", default="pipeline",
+                       help="split by layers (default)")
+    split.add_argument("--tensor", dest="parallel", action="store_const", const="tensor",
+                       help="split every layer's matrices")
 
 
 def run(args: argparse.Namespace) -> int:
     from rich.console import Console
 
-    from agentkit.sizing.estimate import fit
+    from agentkit.sizing.estimate import fit, load_model_config
+    from agentkit.sizing.split import layers_and_hidden, machines_needed, plan_split
 
+    console = Console()
     report = fit(args.model, context=args.context, bits=args.bits, memory_gib=args.memory, chip=args.chip,
                  bandwidth_gbps=args.bandwidth)
-    Console().print(fit_table(report))
-    return 0 if report.fits is not False else 1
+    console.print(fit_table(report))
+    if args.machines is None and report.fits is not False:
+        return 0 if report.fits is not False else 1
+    _, config = load_model_config(args.model)
+    layers, hidden = layers_and_hidden(config)
+    machines = args.machines or machines_needed(report, layers, hidden, args.parallel)
+    if machines is None:
+        console.print(f"Even split across {min(layers, 64)} machines, one rank would not fit in "
+                      f"{args.memory:g} GB.", highlight=False)
+        return 1
+    plan = plan_split(report, layers, hidden, machines, args.parallel)
+    if args.machines is None:
+        console.print(f"It needs {machines} machines of {args.memory:g} GB: "
+                      f"`agentkit serve {_servable(args.model)} --hosts HOST1,HOST2{',...' if machines > 2 else ''}`",
+                      highlight=False, soft_wrap=True)
+    console.print(split_table(plan, report))
+    budget = report.gpu_budget_bytes
+    fits = budget is None or all(rank.total_bytes <= budget for rank in plan.ranks)
+    return 0 if (fits if args.machines else report.fits is not False) else 1
 
 
 def _gb(n: float | None) -> str:
@@ -100,3 +154,8 @@ def _kib(n: int) -> str:
 
 def _count(n: int) -> str:
     return f"{n / 1e9:.2f} B" if n >= 1e9 else f"{n / 1e6:.2f} M"
+
+
+def _servable(model: str) -> str:
+    # A bare config.json can be sized but not served: name the model instead.
+    return "MODEL" if model.endswith(".json") else model
