@@ -116,7 +116,7 @@ RECORDED_FAILURES = [
 
 
 def step_6_real_failures(console: Console) -> None:
-    console.rule("6. Runs that ended 'ok' and were wrong: the verdict, then a checker that knows the task")
+    console.rule("6. Runs that ended 'ok' and were wrong: the verdict, then a checker")
     for name, check in RECORDED_FAILURES:
         trace = read_trace(TRACES / name)
         answer = next(e.answer for e in trace.events if isinstance(e, FinalAnswer))

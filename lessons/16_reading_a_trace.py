@@ -51,7 +51,7 @@ def step_2_rendered(console: Console, path: Path) -> None:
 
 
 def step_3_where_values_came_from(console: Console, paths: list[Path]) -> None:
-    console.rule("3. Where did each tool argument come from? (the run verdict: agentkit/trace/verdict.py)")
+    console.rule("3. Where did each tool argument come from? (the run verdict)")
     for path in paths:
         trace = read_trace(path)
         verdict = judge(trace)
