@@ -12,6 +12,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import urllib.request
 from pathlib import Path
 
@@ -211,12 +212,18 @@ def read_lines(stream, lines: queue.Queue) -> None:
     lines.put(None)
 
 
+def _ctrl_c_as_in_a_terminal() -> None:
+    """SIGINT back to its default in the child: a shell's background job (`cmd &`) starts with it
+    ignored, and Python then leaves Ctrl-C ignored too, as it should; these tests are about a terminal."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_agentkit_serve_prints_url_and_stops_on_ctrl_c(tiny_model_dir):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "agentkit.cli", "serve", str(tiny_model_dir), "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "COLUMNS": "250"}, cwd=REPO_ROOT,
+        env={**os.environ, "COLUMNS": "250"}, cwd=REPO_ROOT, preexec_fn=_ctrl_c_as_in_a_terminal,
     )
     lines: queue.Queue = queue.Queue()
     threading.Thread(target=read_lines, args=(process.stdout, lines), daemon=True).start()
@@ -266,6 +273,7 @@ def test_ctrl_c_typed_in_a_terminal_stops_serve(tiny_model_dir):
     port = free_port()
     pid, terminal = pty.fork()
     if pid == 0:  # the child: become `agentkit serve` on the pseudo-terminal
+        _ctrl_c_as_in_a_terminal()
         os.chdir(REPO_ROOT)
         os.execv(sys.executable, [sys.executable, "-m", "agentkit.cli", "serve",
                                   str(tiny_model_dir), "--port", str(port)])
@@ -277,7 +285,11 @@ def test_ctrl_c_typed_in_a_terminal_stops_serve(tiny_model_dir):
             screen += os.read(terminal, 4096)
         assert port_open(port)
         os.write(terminal, b"\x03")  # what the terminal sends for Ctrl-C
-        _, status = os.waitpid(pid, 0)
+        deadline = time.monotonic() + 60
+        while (done := os.waitpid(pid, os.WNOHANG))[0] == 0 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert done[0] == pid, "agentkit serve did not stop within 60 s of Ctrl-C:\n" + screen.decode()
+        status = done[1]
     finally:
         if status is None:  # the test failed before the child exited
             os.kill(pid, signal.SIGKILL)
