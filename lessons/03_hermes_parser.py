@@ -88,7 +88,7 @@ def step_3_your_parser(console: Console) -> None:
     console.print(f"your parser: {check.learner_progress('hermes')}", markup=False)
     console.print(f"agentkit's parser: {check.passing('hermes', check.EXERCISES['hermes'].solution())}", markup=False)
     console.print("Next: `python lessons/exercises/check.py hermes --init` copies the exercise to "
-                  "lessons/exercises/work/; follow the steps in lessons/03_hermes_parser.md and run "
+                  "lessons/exercises/mine/; follow the steps in lessons/03_hermes_parser.md and run "
                   "`python lessons/exercises/check.py hermes` after each change.", markup=False)
 
 

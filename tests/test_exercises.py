@@ -137,7 +137,7 @@ def run(script: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess:
 def exercises(tmp_path) -> Path:
     """A copy of lessons/exercises/ without anyone's work in it."""
     copy = tmp_path / "exercises"
-    shutil.copytree(EXERCISES, copy, ignore=shutil.ignore_patterns("work", "__pycache__"))
+    shutil.copytree(EXERCISES, copy, ignore=shutil.ignore_patterns("mine", "__pycache__"))
     return copy
 
 
@@ -156,7 +156,7 @@ def test_init_copies_the_stub_out_grades_the_copy_and_never_overwrites_it(exerci
     assert "No copy of the think exercise" in started.stderr and "check.py think --init" in started.stderr
 
     assert run(script, "think", "--init", cwd=exercises).returncode == 0
-    work = exercises / "work" / "think_split.py"
+    work = exercises / "mine" / "think_split.py"
     assert work.read_text() == (exercises / "think_split.py").read_text()
     assert "0/9 cases pass" in run(script, "think", cwd=exercises).stdout
 

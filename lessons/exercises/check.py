@@ -3,12 +3,12 @@
     python lessons/exercises/check.py --list                    # every exercise, with its lesson
     python lessons/exercises/check.py think --init my_work      # copy the empty exercise to my_work/
     python lessons/exercises/check.py think --file my_work/think_split.py
-    python lessons/exercises/check.py think                     # your copy in lessons/exercises/work/
+    python lessons/exercises/check.py think                     # your copy in lessons/exercises/mine/
     python lessons/exercises/check.py hermes --solution         # agentkit's own code, on the same cases
 
 You work on a copy, never on the files here: they stay empty, so the test
 suite checks the exercises themselves, whatever you write. `--init` without a
-folder copies to lessons/exercises/work/ (ignored by git), which is where
+folder copies to lessons/exercises/mine/ (ignored by git), which is where
 `check.py NAME` looks when you give no `--file`.
 
 Each case runs with a time limit, so an endless loop shows up as a failed
@@ -39,7 +39,7 @@ from cases import XML_TOOLS  # noqa: E402
 from grading import SECONDS_PER_CASE, Check, ExerciseFileError, load_module, report, run_checks  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
-WORK = HERE / "work"  # the learner's copies; git ignores it
+WORK = HERE / "mine"  # the learner's copies; git ignores it
 
 
 @dataclass(frozen=True)
@@ -157,8 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--list", action="store_true", help="list the exercises, one per line")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--init", nargs="?", const=WORK, type=Path, metavar="DIR",
-                       help="copy the empty exercise to DIR (default: lessons/exercises/work/)")
-    which.add_argument("--file", type=Path, help="grade this file (default: your copy in lessons/exercises/work/)")
+                       help="copy the empty exercise to DIR (default: lessons/exercises/mine/)")
+    which.add_argument("--file", type=Path, help="grade this file (default: your copy in lessons/exercises/mine/)")
     which.add_argument("--solution", action="store_true", help="grade agentkit's own code instead of yours")
     parser.add_argument("--seconds", type=float, default=SECONDS_PER_CASE,
                         help="time limit per case (default: %(default)s)")
