@@ -163,7 +163,7 @@ def main() -> int:
     config = AgentConfig(thinking=args.thinking == "on", max_tokens=256)
     console.print("starting the model server (or connecting to --url)...")
     # The file tools work in a scratch folder, removed when the lesson ends.
-    with tempfile.TemporaryDirectory(prefix="agentkit-lesson13-") as workspace, endpoint_from_args(args) as endpoint:
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson14-") as workspace, endpoint_from_args(args) as endpoint:
         toolbox = example_tools(workspace)
         client = OpenAIClient(endpoint)
         step_1_the_pattern(console, client, toolbox, config)

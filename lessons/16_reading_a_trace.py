@@ -88,7 +88,7 @@ def step_4_time_and_tokens(console: Console, trace: Trace) -> None:
 def step_5_replay(console: Console, trace: Trace) -> None:
     console.rule("5. Replay: the recorded turns, through the agent, with no model")
     client = ScriptedClient.from_trace(TRACES / "react_weather_kelvin.jsonl")
-    with tempfile.TemporaryDirectory(prefix="agentkit-lesson15-") as workspace:
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson16-") as workspace:
         toolbox = select_tools(example_tools(workspace), ",".join(trace.start.tools))
         result = react(client, toolbox, trace.start.task, AgentConfig(**trace.start.config))
     recorded = [message for call in trace.model_calls() for message in call.new_messages]
@@ -100,7 +100,7 @@ def step_5_replay(console: Console, trace: Trace) -> None:
 def step_6_is_the_recording_current(console: Console, args: argparse.Namespace, trace: Trace) -> None:
     console.rule("6. Does the model still answer as recorded?")
     # One scratch folder for the file tools and the recording, removed once it is read back.
-    with tempfile.TemporaryDirectory(prefix="agentkit-lesson15-") as scratch:
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson16-") as scratch:
         folder = Path(scratch)
         toolbox = select_tools(example_tools(folder), ",".join(trace.start.tools))
         with endpoint_from_args(args) as endpoint:

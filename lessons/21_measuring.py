@@ -54,7 +54,7 @@ def step_1_speed(console: Console, client: OpenAIClient, label: str, server_star
 
 def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None:
     console.rule("2. Ten rounds of an agent conversation (agentkit bench multiturn)")
-    with tempfile.TemporaryDirectory(prefix="agentkit-lesson18-") as workspace:
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson21-") as workspace:
         result = run_multiturn(client, example_tools(workspace), rounds=10)
     console.print(multiturn_table(result, label))
     first, last = result.rounds[0], result.last
@@ -76,7 +76,7 @@ def step_2_multiturn(console: Console, client: OpenAIClient, label: str) -> None
 def step_3_thinking(console: Console, client: OpenAIClient, label: str) -> None:
     console.rule("3. Thinking on vs off (agentkit bench thinking)")
     # Only the schemas are needed, so the file tools' workspace can go at once.
-    with tempfile.TemporaryDirectory(prefix="agentkit-lesson18-") as workspace:
+    with tempfile.TemporaryDirectory(prefix="agentkit-lesson21-") as workspace:
         tools = example_tools(workspace).schemas()
     result = run_thinking(client, tools, max_tokens=512)
     console.print(thinking_table(result, label))
