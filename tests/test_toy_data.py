@@ -230,3 +230,18 @@ def test_evaluation_paraphrases_never_appear_in_training_wordings():
     for t in generate_transcripts(300, "train", 7):
         first_user = next(m["content"] for m in t.messages if m["role"] == "user")
         assert not any(p.search(first_user) for p in patterns), first_user
+
+
+def test_composed_wordings_give_each_intent_dozens_of_frames_before_names():
+    # Twelve fixed sentences per intent taught the toys the sentences, not the intent.
+    import random
+
+    from agentkit.toy.composed_wording import FRAMES, compose
+    from agentkit.toy.wording import TRAIN
+
+    assert set(FRAMES) == set(TRAIN)
+    rng = random.Random(0)
+    for intent in FRAMES:
+        drawn = {compose(rng, intent) for _ in range(3000)}
+        assert len(drawn) >= 25, (intent, len(drawn))
+        assert not any("[" in d or "|" in d for d in drawn), intent

@@ -58,19 +58,50 @@ def _flaws(answer: str, evidence: list[str], facts: list[str], rng: random.Rando
     if numbers:
         m = rng.choice(numbers)
         right = m.group()
-        if "." in right:
-            head, digit = right[:-1], int(right[-1])
-            wrong = head + str((digit + rng.randint(1, 8)) % 10)
-        else:
-            wrong = str(int(right) + rng.choice([-7, -3, -1, 1, 2, 5, 11, 100]))
-        flaws.append((answer[:m.start()] + wrong + answer[m.end():],
-                      f"The draft says {wrong} but the evidence says {right}."))
+        for _ in range(5):
+            if "." in right:
+                head, digit = right[:-1], int(right[-1])
+                wrong = head + str((digit + rng.randint(1, 8)) % 10)
+            else:
+                wrong = str(int(right) + rng.choice([-7, -3, -1, 1, 2, 5, 11, 100]))
+            # A wrong number that the evidence happens to hold elsewhere is no flaw a reader could see.
+            if not _mentions(seen, wrong):
+                flaws.append((answer[:m.start()] + wrong + answer[m.end():],
+                              f"The draft says {wrong} but the evidence says {right}."))
+                break
     for fact in facts:
         for joint in (f" and {fact}", f", {fact}"):
             if joint in answer and not fact.replace(".", "").lstrip("-").isdigit():
                 flaws.append((answer.replace(joint, "", 1), f"The draft does not mention {fact}."))
                 break
     return flaws
+
+
+def _mentions(text: str, number: str) -> bool:
+    return re.search(rf"(?<![\d.]){re.escape(number)}(?![\d.])", text) is not None
+
+
+def _check_numbers(draft: str, task: str, evidence: list[str], problem: str | None) -> str:
+    """The critic's reasoning: each number of the draft looked up in the evidence, in order.
+
+    Written as a procedure a small model can copy (read a number, find it or
+    not), so with thinking on the verdict follows from the check rather than
+    from a guess at the first token.
+    """
+    seen = task + " " + " ".join(evidence)
+    checks = []
+    for number in dict.fromkeys(m.group() for m in re.finditer(_NUMBER, draft)):
+        found = _mentions(seen, number)
+        checks.append(f"{number} is {'in' if found else 'not in'} the evidence")
+        if not found:
+            break
+    head = f"I check the draft's numbers: {', '.join(checks)}. " if checks else ""
+    if problem is None:
+        return head + "Nothing is missing, so the draft passes."
+    if problem.startswith("The draft says"):
+        return head + "So the draft must be revised."
+    # "The draft does not mention windy." -> "But the draft does not mention windy, so ..."
+    return head + f"But t{problem[1:].rstrip('.')}, so it must be revised."
 
 
 def reflection_critique(s, pools, world, rng) -> list[Transcript]:
@@ -81,7 +112,7 @@ def reflection_critique(s, pools, world, rng) -> list[Transcript]:
     critic = s.fork(render_prompt("reflection_critique_system"), [])
     critic.user(render_prompt("reflection_critique", task=task, evidence=evidence, draft=draft))
     text = json.dumps(verdict, ensure_ascii=False)
-    thought = "The draft agrees with the evidence." if passing else f"Something is wrong: {problem}"
+    thought = _check_numbers(draft, task, evidence, problem)
     out = [_stage(critic.answer(text, thought, [f'"verdict": "{verdict["verdict"]}"']), "critique")]
     if not passing:
         reviser = s.fork(REACT, [])

@@ -30,16 +30,21 @@ HELDOUT_SEED = 1_000_003  # any seed works: held-out entities come from their ow
 
 def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: int = 0,
                vocab_size: int = DEFAULT_VOCAB, n_heldout: int = 200, workers: int | None = None,
-               families: list[str] | None = None, templates: tuple[str, ...] | None = None) -> dict:
+               families: list[str] | None = None, templates: tuple[str, ...] | None = None,
+               tokenizer_from: Path | None = None) -> dict:
     """Write tokenizer/, dataset.npz and heldout.jsonl under out_dir; return corpus stats.
 
     `families` and `templates` narrow the corpus (lesson 22 trains a tiny model on
     one family in one format); the defaults are what the committed toys used.
+    `tokenizer_from` (a model folder) keeps that model's tokenizer instead of
+    learning a new one: a model continued with `--init-from` must read the same
+    token ids it was trained on, even when the corpus has changed.
     """
     from agentkit.prompts import prompts_sha256
     from agentkit.serving.chat_template import load_chat_template
     from agentkit.toy.corpus import TEMPLATES, generate_transcripts, tools_sha256
     from agentkit.toy.tokenizer import save_tokenizer, train_tokenizer
+    from tokenizers import Tokenizer
 
     out_dir.mkdir(parents=True, exist_ok=True)
     templates = templates or TEMPLATES
@@ -50,7 +55,10 @@ def build_data(out_dir: Path, n_transcripts: int = DEFAULT_TRANSCRIPTS, seed: in
         seeds = [seed * SHARDS + k for k in range(SHARDS)]
         samples = [s for shard in pool.map(_render_shard, counts, seeds, [families] * SHARDS, [templates] * SHARDS)
                    for s in shard]
-        tok = train_tokenizer((s.text for s in samples), vocab_size)
+        if tokenizer_from:
+            tok = Tokenizer.from_file(str(tokenizer_from / "tokenizer.json"))
+        else:
+            tok = train_tokenizer((s.text for s in samples), vocab_size)
         save_tokenizer(tok, out_dir / "tokenizer", load_chat_template("qwen3.6"))
         encoded = pool.map(_encode, [out_dir / "tokenizer" / "tokenizer.json"] * len(samples), samples,
                            chunksize=256)

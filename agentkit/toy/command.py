@@ -18,6 +18,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--vocab-size", type=at_least(1), default=None)
     data.add_argument("--seed", type=int, default=0)
     data.add_argument("--workers", type=at_least(1), default=None, help="processes (default: one per core)")
+    data.add_argument("--tokenizer", type=Path, default=None,
+                      help="reuse this model folder's tokenizer (to continue training it with --init-from)")
 
     train = sub.add_parser("train", help="train toy-dense, toy-moe and/or toy-attn (GPU if available)")
     train.add_argument("--data", type=Path, default=Path("build/toy-data"))
@@ -27,6 +29,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     train.add_argument("--steps", type=at_least(1), default=None)
     train.add_argument("--batch-size", type=at_least(1), default=None)
     train.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")
+    train.add_argument("--lr", type=positive_float, default=None, help="peak learning rate (default 3e-3)")
     train.add_argument("--max-minutes", type=positive_float, default=None,
                        help="time budget per model: the schedule is shortened to fit it")
     train.add_argument("--init-from", type=Path, default=None,
@@ -41,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     ev.add_argument("--agent-episodes", type=at_least(0), default=60,
                     help="extra Reflection / Plan-and-Execute episodes for the critic and planner rates")
     ev.add_argument("--markdown", type=Path, default=None, help="also write the table as markdown here")
+    ev.add_argument("--failures", type=Path, default=None,
+                    help="also write every miss (request, gold and actual calls, answer) as JSON lines here")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -48,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         from agentkit.toy.build import DEFAULT_TRANSCRIPTS, DEFAULT_VOCAB, build_data
 
         stats = build_data(args.out, args.transcripts or DEFAULT_TRANSCRIPTS, args.seed,
-                           args.vocab_size or DEFAULT_VOCAB, workers=args.workers)
+                           args.vocab_size or DEFAULT_VOCAB, workers=args.workers, tokenizer_from=args.tokenizer)
         print(json.dumps(stats, indent=2))
         return 0
     if args.toy_command == "train":
@@ -58,6 +63,7 @@ def run(args: argparse.Namespace) -> int:
         cfg = TrainConfig(device=args.device, max_seconds=args.max_minutes * 60 if args.max_minutes else None)
         cfg.steps = args.steps or cfg.steps
         cfg.batch_size = args.batch_size or cfg.batch_size
+        cfg.lr = args.lr or cfg.lr
         out = args.out or _default_models_dir()
         for name in args.model or list(ARCHITECTURES):
             cfg.init_from = args.init_from / name if args.init_from else None

@@ -23,10 +23,11 @@ and the same tools, and runs the plain loop against a real server; we score:
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 from pathlib import Path
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from agentkit.harness.suite import ExpectedCall, check_calls
 from agentkit.serving.endpoint import open_endpoint
@@ -119,8 +120,34 @@ def score_task(task: Transcript, run: LoopRun, tool_names: set[str]) -> tuple[in
     return len(gold), valid, bool(exact), answer_ok
 
 
+class Miss(BaseModel):
+    """One held-out task the model got wrong, as `--failures` writes it."""
+
+    model: str
+    template: str
+    kind: str = Field(description="main, paraphrase or stage (critic / planner).")
+    family: str
+    request: str = Field(description="The task's last user message.")
+    thinking: bool
+    gold_calls: list[list[str]]
+    calls: list[list[str]]
+    answer: str | None
+    facts: list[str] = Field(description="What the answer had to contain.")
+    invented: list[str] = Field(description="Arguments found neither in the request nor in a tool result.")
+
+
+def _miss(model: str, template: str, kind: str, task: Transcript, run: LoopRun, invented: list[str]) -> Miss:
+    def show(steps) -> list[list[str]]:
+        return [[f"{c.name}({json.dumps(c.arguments, ensure_ascii=False)})" for c in step] for step in steps]
+
+    return Miss(model=model, template=template, kind=kind, family=task.family,
+                request=str(task_prompt(task)[-1]["content"]), thinking=task.enable_thinking,
+                gold_calls=show(task.gold_steps), calls=show(run.steps), answer=run.answer,
+                facts=task.answer_facts, invented=invented)
+
+
 def evaluate(model: str, template: str, tasks: list[Transcript], paraphrases: list[Transcript] = (),
-             stages: list[Transcript] = ()) -> EvalRow:
+             stages: list[Transcript] = (), misses: list[Miss] | None = None) -> EvalRow:
     world = ToyWorld()
     gold_turns = valid_turns = exact = correct = markup = ungrounded = 0
     tps, ttft = [], []
@@ -134,8 +161,11 @@ def evaluate(model: str, template: str, tasks: list[Transcript], paraphrases: li
                 run = run_loop(endpoint, task_prompt(task), world.toolbox, task.tools,
                                thinking=task.enable_thinking)
                 g, v, e, a = score_task(task, run, {t["function"]["name"] for t in task.tools})
-                markup += any(tag in (run.answer or "") for tag in MARKUP)
-                ungrounded += len(ungrounded_arguments(task, run))
+                has_markup = any(tag in (run.answer or "") for tag in MARKUP)
+                invented = ungrounded_arguments(task, run)
+                markup, ungrounded = markup + has_markup, ungrounded + len(invented)
+                if misses is not None and (not (e and a) or has_markup or invented):
+                    misses.append(_miss(model, template, kind, task, run, invented))
                 if kind == "paraphrase":
                     stage_ok["paraphrase"].append(e and a)
                     continue
@@ -196,15 +226,19 @@ def run_eval(args: argparse.Namespace) -> int:
     console = Console()
     tasks, paraphrases = heldout_tasks(args.tasks), paraphrase_tasks(args.paraphrases)
     stages = agent_stage_tasks(args.agent_episodes)
-    rows = []
+    rows, misses = [], []
     for model in args.model or ["toy-dense", "toy-moe"]:
         for template in args.template or ["qwen3.6", "hermes"]:
             with console.status(f"evaluating {model} ({template}) on {len(tasks)} held-out tasks "
                                 f"and {len(paraphrases)} paraphrases"):
-                rows.append(evaluate(model, template, tasks, paraphrases, stages))
+                rows.append(evaluate(model, template, tasks, paraphrases, stages, misses))
             console.print(f"{model} ({template}): {rows[-1].model_dump()}")
     table = markdown_table(rows)
     console.print(table)
     if args.markdown:
         Path(args.markdown).write_text(table + "\n")
+    if args.failures:
+        # One JSON line per miss: read them to see what the models get wrong, not just how often.
+        Path(args.failures).write_text("".join(m.model_dump_json() + "\n" for m in misses))
+        console.print(f"{len(misses)} misses written to {args.failures}")
     return 0

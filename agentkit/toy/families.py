@@ -14,7 +14,7 @@ from agentkit.toy.scenarios import REACT_FAMILIES, Scenario
 
 FAMILIES: dict[str, tuple[Scenario, float, tuple[str, ...]]] = {
     **REACT_FAMILIES,
-    "reflection": (reflection_critique, 4, ()),
+    "reflection": (reflection_critique, 5, ()),
     "plan_execute": (plan_execute, 2.5, ()),
 }
 """Family name -> (the function that plays it, its weight in the corpus, the tools it needs)."""

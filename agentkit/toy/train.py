@@ -120,14 +120,17 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
             out = model(input_ids=x, attention_mask=attn, **({"output_router_logits": True} if aux_coef else {}))
         logits = out.logits
-        loss = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1), ignore_index=-100)
+        ce = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1), ignore_index=-100)
+        loss = ce
         if aux_coef and out.aux_loss is not None:
-            loss = loss + aux_coef * out.aux_loss.float()
+            loss = ce + aux_coef * out.aux_loss.float()
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
-        losses.append(loss.item())
+        # The logged loss is the language-model loss alone, so dense and MoE compare like for like
+        # (the router's balancing term is about top_k x coefficient even when perfectly balanced).
+        losses.append(ce.item())
         if step % 100 == 0 or step == steps - 1:
             log(f"step {step:5d}  loss {np.mean(losses[-100:]):.4f}  lr {lr:.2e}  {time.time() - start:6.1f}s")
         step += 1

@@ -11,7 +11,11 @@ toys learned the intent or the sentence (a test holds the two sets apart).
 from __future__ import annotations
 
 import random
+import re
+from functools import lru_cache
 from typing import Literal
+
+from agentkit.toy.composed_wording import compose
 
 Wording = Literal["train", "paraphrase"]
 
@@ -107,12 +111,23 @@ def ask(rng: random.Random, intent: str, wording: Wording = "train", **fields: o
     Training wordings get a random opener and closer, and sometimes a lower-case
     start, so the model keys on the intent's words rather than on a sentence.
     Paraphrases are returned as written: they test exactly the unseen wording.
+    A training request that happens to match a paraphrase is drawn again.
     """
-    table = TRAIN if wording == "train" else PARAPHRASE
-    text = rng.choice(table[intent]).format(**fields)
     if wording != "train":
-        return text
+        return rng.choice(PARAPHRASE[intent]).format(**fields)
+    while True:
+        # A third from the hand-written sentences, the rest composed from parts.
+        text = (rng.choice(TRAIN[intent]) if rng.random() < 0.35 else compose(rng, intent)).format(**fields)
+        if not any(p.search(text) for p in _paraphrase_patterns()):
+            break
     text = rng.choice(_OPENERS) + text + rng.choice(_CLOSERS)
     if rng.random() < 0.1:
         text = text[0].lower() + text[1:]
     return text
+
+
+@lru_cache(maxsize=1)
+def _paraphrase_patterns() -> list[re.Pattern]:
+    """Each paraphrase as a pattern whose fields match any name."""
+    return [re.compile(re.sub(r"\\\{\w+\\\}", ".+?", re.escape(w)), re.IGNORECASE)
+            for ws in PARAPHRASE.values() for w in ws]
