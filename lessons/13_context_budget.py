@@ -30,7 +30,7 @@ from agentkit.tools import ToolBox, example_tools
 
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
 
-QUESTIONS = ("What's the weather in Paris?", "What does report.txt say?")
+QUESTIONS = ("What does report.txt say?", "What's the weather in Paris?")
 NEXT_QUESTION = "What is 17 * 23?"
 TRIM_CHARS = 300
 CONTRAST_MODEL = "toy-attn"  # full attention: its cache can be trimmed back to any token
