@@ -16,8 +16,8 @@ CHECKED = re.compile(r"checked: (\d+)/(\d+) ")
 EXAMPLES = [
     ("weather_units.py",),
     ("weather_units.py", "--pattern", "reflection"),
-    # Its check now needs a fact of the cited note, not only the citation: today's toy-dense garbles two of
-    # the three answers ("According to your note [volcanoes]: A volcanoes: the Earth"), so it is expected
+    # Its check needs a fact of the cited note, not only the citation: today's toy-dense cites the right
+    # note and garbles the sentence it quotes in all three answers (toy-moe gets 2-3 of 3), so it is expected
     # to fail until the toys are retrained; strict, so a retrain that fixes it turns this red: drop the mark then.
     pytest.param(("notes_researcher.py",), marks=pytest.mark.xfail(
         strict=True, reason="toy-dense garbles the notes it cites (fixtures/traces/toy_failure_notes_volcanoes.jsonl)")),
