@@ -114,3 +114,6 @@ class BlockResult:
 
     calls: list[ToolCall]
     issues: list[ParseIssue]
+    plain: bool = False
+    """True for one XML call with no `<` in its values: nothing in the block reads
+    as markup, so the block scanner too ends it at its first `</tool_call>`."""

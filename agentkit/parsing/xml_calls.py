@@ -34,9 +34,10 @@ VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \
 TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
 # One function whose values contain no "<", closed, nothing else in the block.
-PLAIN_CALL = re.compile(r"\s*<function=([^<>\n]*)>\s*((?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*)</function>\s*")
-PLAIN_PARAMETER = re.compile(r"<parameter=([^<>\n]*)>([^<]*)</parameter>")
-PLAIN_NAME = re.compile(r"[\w.:-]+")  # no spaces, no braces: nothing the general path would refuse
+# Its names have no spaces or braces: nothing the general path would refuse.
+PLAIN_PARAMETER = re.compile(r"<parameter=[^\S\n]*([\w.:-]+)[^\S\n]*>([^<]*)</parameter>")
+PLAIN_CALL = re.compile(r"\s*<function=[^\S\n]*([\w.:-]+)[^\S\n]*>\s*"
+                        r"((?:<parameter=[^\S\n]*[\w.:-]+[^\S\n]*>[^<]*</parameter>\s*)*)</function>\s*")
 # A name copied from a template (`<function={{ name }}>`) is never a tool.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
@@ -103,18 +104,17 @@ class _FunctionParser:
         whole = PLAIN_CALL.fullmatch(self.body)
         if whole is None:
             return False
-        name = whole.group(1).strip()
+        name = whole.group(1)
         params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
-        names = [param.group(1).strip() for param in params]
+        names = {param.group(1) for param in params}
         schemas = tool_parameters(self.tools, name)
-        if (not PLAIN_NAME.fullmatch(name) or len(set(names)) < len(names)
-                or not all(map(PLAIN_NAME.fullmatch, names))
-                or (schemas is not None and not all(n in schemas for n in names))):
-            return False  # odd names and the structural rule are the general path's job
+        if len(names) < len(params) or (schemas is not None and not names <= schemas.keys()):
+            return False  # the structural rule is the general path's job
         arguments: dict = {}
-        for param, value in zip(names, params, strict=True):
-            self.convert(value.group(2), value.start(2), name, param, schemas, arguments)
+        for param in params:
+            self.convert(param.group(2), param.start(2), name, param.group(1), schemas, arguments)
         self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
+        self.result.plain = True
         return True
 
     def parse_function(self, at: int) -> int:
