@@ -76,9 +76,14 @@ def convert_value(text: str, schema: Any, notes: list[str] | None = None) -> tup
     """
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
-    if schema.get("type") == "string" and "anyOf" not in schema and "oneOf" not in schema:
-        return text, None  # the common case, first
-    alternatives = _alternatives(schema)
+    kind = schema.get("type")
+    if isinstance(kind, str) and "anyOf" not in schema and "oneOf" not in schema:
+        # The common case first: one type, what `_alternatives` would find.
+        if kind == "string":
+            return text, None
+        alternatives = [(_type_name(kind), schema)]
+    else:
+        alternatives = _alternatives(schema)
     if not alternatives:
         return decode_untyped(text), None
     if len(alternatives) == 1 and alternatives[0][0] == "string":

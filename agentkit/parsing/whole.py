@@ -17,7 +17,7 @@ from agentkit.parsing.block_scan import BlockScanner
 from agentkit.parsing.blocks import parse_block
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
-from agentkit.parsing.types import BlockResult, ParsedTurn
+from agentkit.parsing.types import ParsedTurn
 
 NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
@@ -57,9 +57,9 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
             return None
         after = close + len(CALL_CLOSE)
         result = parse_block(text[at:after], at, "closed", tools)
-        if not _ends_at_first_close(text, at, close, result):
-            # Ask the block scanner where the block ends (a `</tool_call>`
-            # inside a JSON string or an XML value is not the end).
+        if not result.plain:
+            # Ask the block scanner where the block ends: a `</tool_call>`
+            # inside a JSON string or an XML value is not the end.
             end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
             if tag != CALL_CLOSE:
                 return None
@@ -76,17 +76,3 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
     return ParsedTurn(content=text[start:first_block].strip(), reasoning=reasoning,
                       tool_calls=calls, errors=errors, warnings=warnings)
 
-
-def _ends_at_first_close(text: str, at: int, close: int, result: BlockResult) -> bool:
-    """True when the block scanner would end the block at `at` at `close`, its first
-    `</tool_call>`, so its character-by-character pass can be skipped.
-
-    That is so for an XML call with no markup in its values (`result.plain`),
-    and for a JSON call that parsed with no issue (the object and nothing else)
-    and has no `<` in its body: the scanner leaves the object where the
-    decoder did, and then meets nothing before that `</tool_call>`.
-    """
-    if result.plain:
-        return True
-    return (bool(result.calls) and not result.issues and result.calls[0].dialect == "hermes"
-            and text.find("<", at + len(CALL_OPEN), close) == -1)

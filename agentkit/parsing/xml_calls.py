@@ -53,7 +53,11 @@ class _Malformed(Exception):
 
 def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[dict] | None) -> BlockResult:
     """Parse the text between `<tool_call>` and `</tool_call>` as Qwen3-Coder XML."""
-    result = BlockResult(calls=[], issues=[])
+    result = BlockResult([], [])
+    parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
+    if parser.parse_plain():
+        result.plain = True
+        return result
     at = body.find("<function")
     if at == -1:  # parameters, but no function to give them to
         code = "missing_function_name" if complete else "truncated_tool_call"
@@ -65,9 +69,6 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
     if body[:at].strip():
         junk = body[:at].strip()
         result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
-    parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
-    if parser.parse_plain():
-        return result
     while at != -1:
         try:
             end = parser.parse_function(at)
@@ -104,17 +105,16 @@ class _FunctionParser:
         whole = PLAIN_CALL.fullmatch(self.body)
         if whole is None:
             return False
-        name = whole.group(1)
+        name = whole[1]
         params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
-        names = {param.group(1) for param in params}
+        names = {param[1] for param in params}
         schemas = tool_parameters(self.tools, name)
         if len(names) < len(params) or (schemas is not None and not names <= schemas.keys()):
             return False  # the structural rule is the general path's job
         arguments: dict = {}
         for param in params:
-            self.convert(param.group(2), param.start(2), name, param.group(1), schemas, arguments)
+            self.convert(param[2], param.start(2), name, param[1], schemas, arguments)
         self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
-        self.result.plain = True
         return True
 
     def parse_function(self, at: int) -> int:
