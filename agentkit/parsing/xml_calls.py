@@ -53,11 +53,10 @@ class _Malformed(Exception):
 
 def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[dict] | None) -> BlockResult:
     """Parse the text between `<tool_call>` and `</tool_call>` as Qwen3-Coder XML."""
+    call = plain_call(body, raw, tools)
+    if call is not None:
+        return BlockResult([call], [], plain=True)
     result = BlockResult([], [])
-    parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
-    if parser.parse_plain():
-        result.plain = True
-        return result
     at = body.find("<function")
     if at == -1:  # parameters, but no function to give them to
         code = "missing_function_name" if complete else "truncated_tool_call"
@@ -69,6 +68,7 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
     if body[:at].strip():
         junk = body[:at].strip()
         result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
+    parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
     while at != -1:
         try:
             end = parser.parse_function(at)
@@ -86,6 +86,32 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
     return result
 
 
+def plain_call(body: str, raw: str, tools: list[dict] | None) -> ToolCall | None:
+    """The common case in two regexes: one function whose values hold no '<', each
+    parameter declared and set once, nothing to warn about. Gives what the general
+    path would; None for any other block."""
+    whole = PLAIN_CALL.fullmatch(body)
+    if whole is None:
+        return None
+    name = whole[1]
+    schemas = tool_parameters(tools, name)
+    arguments: dict = {}
+    for param, value in PLAIN_PARAMETER.findall(body, whole.start(2), whole.end(2)):
+        if param in arguments or (schemas is not None and param not in schemas):
+            return None  # the structural rule in `xml_values` decides those
+        notes: list[str] = []
+        converted, expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
+        if expected is not None or notes:
+            return None  # a warning, which needs the value's position
+        arguments[param] = converted
+    return ToolCall(name=name, arguments=arguments, raw=raw, dialect="xml")
+
+
+def _unwrap(value: str) -> str:
+    # Exactly one newline on each side is markup (the template writes them).
+    return value.removeprefix("\n").removesuffix("\n")
+
+
 class _FunctionParser:
     """Reads `<function=...>` blocks out of one tool-call body."""
 
@@ -97,25 +123,6 @@ class _FunctionParser:
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
-
-    def parse_plain(self) -> bool:
-        """The common case in one regex: one function whose values hold no '<', each
-        parameter declared and set once. Gives what `parse_function` would; False if
-        the block is not of that shape (then nothing was added)."""
-        whole = PLAIN_CALL.fullmatch(self.body)
-        if whole is None:
-            return False
-        name = whole[1]
-        params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
-        names = {param[1] for param in params}
-        schemas = tool_parameters(self.tools, name)
-        if len(names) < len(params) or (schemas is not None and not names <= schemas.keys()):
-            return False  # the structural rule is the general path's job
-        arguments: dict = {}
-        for param in params:
-            self.convert(param[2], param.start(2), name, param[1], schemas, arguments)
-        self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
-        return True
 
     def parse_function(self, at: int) -> int:
         """Parse the function starting at `at`; return the index after it."""
@@ -174,9 +181,7 @@ class _FunctionParser:
 
     def convert(self, value: str, start: int, name: str, param: str, schemas: dict | None, arguments: dict) -> None:
         """Type one value by its schema into `arguments`, with the warnings that brings."""
-        # Exactly one newline on each side is markup (the template writes them).
-        value = value[1:] if value.startswith("\n") else value
-        value = value[:-1] if value.endswith("\n") else value
+        value = _unwrap(value)
         schema = schemas.get(param) if schemas else None
         notes: list[str] = []
         converted, expected = convert_value(value, schema, notes)
