@@ -33,11 +33,10 @@ NEXT_TAG = re.compile(r"<parameter[ \t]*=|</parameter>|</function>|<function")
 VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \t]*=")
 TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
-# One function whose values contain no "<", closed, nothing else in the block.
-# Its names have no spaces or braces: nothing the general path would refuse.
-PLAIN_PARAMETER = re.compile(r"<parameter=[^\S\n]*([\w.:-]+)[^\S\n]*>([^<]*)</parameter>")
-PLAIN_CALL = re.compile(r"\s*<function=[^\S\n]*([\w.:-]+)[^\S\n]*>\s*"
-                        r"((?:<parameter=[^\S\n]*[\w.:-]+[^\S\n]*>[^<]*</parameter>\s*)*)</function>\s*")
+# One function whose values contain no "<", closed, nothing else in the block,
+# its tags written as the template writes them (names without spaces or braces).
+PLAIN_CALL = re.compile(r"\s*<function=([\w.:-]+)>\s*(?:<parameter=[\w.:-]+>[^<]*</parameter>\s*)*</function>\s*")
+PLAIN_PARAMETER = re.compile(r"<parameter=([\w.:-]+)>([^<]*)</parameter>")
 # A name copied from a template (`<function={{ name }}>`) is never a tool.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
@@ -96,7 +95,7 @@ def plain_call(body: str, raw: str, tools: list[dict] | None) -> ToolCall | None
     name = whole[1]
     schemas = tool_parameters(tools, name)
     arguments: dict = {}
-    for param, value in PLAIN_PARAMETER.findall(body, whole.start(2), whole.end(2)):
+    for param, value in PLAIN_PARAMETER.findall(body):  # only the parameters can match
         if param in arguments or (schemas is not None and param not in schemas):
             return None  # the structural rule in `xml_values` decides those
         notes: list[str] = []
