@@ -224,14 +224,14 @@ def test_random_text_never_raises(text, opened, data):
 @settings(max_examples=FAST_PATH_EXAMPLES, **SETTINGS)
 @given(call=tool_calls(), text=garbage, data=st.data())
 def test_the_fast_paths_give_what_the_general_path_gives(call, text, data, monkeypatch_module):
-    # parse_plain (one regex per XML block) and the one-regex block end must
+    # plain_call (two regexes per XML block) and the one-regex block end must
     # agree with the tag-by-tag reading on calls, junk and everything between.
     tool = call[0]
     sample = data.draw(st.sampled_from([call[4], text, call[4] + text, text + call[4]]))
     tools = data.draw(st.sampled_from([[tool], FUZZ_TOOLS, None]))
     fast = parse_assistant(sample, tools=tools)
     with monkeypatch_module.context() as patch:
-        patch.setattr(xml_calls._FunctionParser, "parse_plain", lambda self: False)
+        patch.setattr(xml_calls, "plain_call", lambda body, raw, tools: None)
         patch.setattr(block_scan.BlockScanner, "_plain_call_end", lambda self, text, i: -1)
         general = parse_assistant(sample, tools=tools)
     assert fast == general

@@ -31,11 +31,15 @@ def parse_hermes(body: str, body_pos: int, raw: str, complete: bool) -> BlockRes
     `body_pos` is where `body` starts in the whole output (for issue positions);
     `complete` is False when the output ended before the block was closed.
     """
-    result = BlockResult(calls=[], issues=[])
-    start = _first_bracket(body)
-    if body[:start].strip():
-        junk = body[:start].strip()
-        result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
+    result = BlockResult([], [])
+    start = len(body) - len(body.lstrip())
+    if not body.startswith(("{", "["), start):
+        # Not a JSON value after the spaces: read from the first `{`, if any,
+        # and report what came before it.
+        start = max(body.find("{"), start)
+        if body[:start].strip():
+            junk = body[:start].strip()
+            result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
     value, end, problem = _decode(body, start)
     if problem is not None:
         code = "truncated_tool_call" if not complete else "invalid_json"
@@ -52,22 +56,18 @@ def parse_hermes(body: str, body_pos: int, raw: str, complete: bool) -> BlockRes
         result.issues.append(
             make_issue("trailing_junk", body_pos + junk_at, snippet_at(body, junk_at), junk=junk)
         )
-    items = [value]
-    if isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
+    if type(value) is dict:  # the usual case: one call
+        _add_call(value, result, body, body_pos, start, raw)
+    elif isinstance(value, list) and value and all(isinstance(item, dict) for item in value):
         result.issues.append(make_issue("calls_as_list", body_pos + start, snippet_at(body, start)))
-        items = value
-    for item in items:
-        _add_call(item, result, body_pos + start, snippet_at(body, start), raw)
+        for item in value:
+            _add_call(item, result, body, body_pos, start, raw)
+    else:
+        _add_call(value, result, body, body_pos, start, raw)
+    # One clean call and no `<` anywhere: nothing the block scanner could
+    # read as markup (see `BlockResult.plain`).
+    result.plain = len(result.calls) == 1 and not result.issues and "<" not in body
     return result
-
-
-def _first_bracket(body: str) -> int:
-    """Index of the `{` or `[` where the JSON value starts (0 when there is none)."""
-    stripped = len(body) - len(body.lstrip())
-    if body[stripped : stripped + 1] in ("{", "["):
-        return stripped
-    found = body.find("{")
-    return found if found != -1 else stripped
 
 
 def _decode(body: str, start: int) -> tuple[Any, int, str | None]:
@@ -99,15 +99,16 @@ def _decode(body: str, start: int) -> tuple[Any, int, str | None]:
     return failure
 
 
-def _add_call(item: Any, result: BlockResult, position: int, snippet: str, raw: str) -> None:
+def _add_call(item: Any, result: BlockResult, body: str, body_pos: int, start: int, raw: str) -> None:
+    """Add the call `item` describes (the value at `body[start]`), or the issue that lost it."""
     if not isinstance(item, dict):
         detail = f"the call is {JSON_TYPE_NAMES.get(type(item), 'not an object')}, not an object"
-        result.issues.append(make_issue("invalid_json", position, snippet, detail=detail))
+        result.issues.append(make_issue("invalid_json", body_pos + start, snippet_at(body, start), detail=detail))
         return
     name = item.get("name")
     if not isinstance(name, str) or not name.strip():
         fix = FIX_BY_DIALECT["hermes"]
-        result.issues.append(make_issue("missing_function_name", position, snippet, fix=fix))
+        result.issues.append(make_issue("missing_function_name", body_pos + start, snippet_at(body, start), fix=fix))
         return
     name = name.strip()
     if "arguments" in item:
@@ -115,19 +116,19 @@ def _add_call(item: Any, result: BlockResult, position: int, snippet: str, raw: 
     else:
         arguments = item.get("parameters")
         if "parameters" in item:
-            result.issues.append(make_issue("parameters_key", position, snippet, name=name))
+            result.issues.append(make_issue("parameters_key", body_pos + start, snippet_at(body, start), name=name))
     if arguments is None:  # a call to a tool without parameters
         arguments = {}
     if isinstance(arguments, str):
         decoded = _decode_string_arguments(arguments)
         if isinstance(decoded, dict):
-            result.issues.append(make_issue("arguments_as_string", position, snippet, name=name))
+            result.issues.append(make_issue("arguments_as_string", body_pos + start, snippet_at(body, start),
+                                            name=name))
             arguments = decoded
     if not isinstance(arguments, dict):
         kind = JSON_TYPE_NAMES.get(type(arguments), "that")
-        result.issues.append(
-            make_issue("arguments_not_object", position, snippet, name=name, kind=kind)
-        )
+        result.issues.append(make_issue("arguments_not_object", body_pos + start, snippet_at(body, start),
+                                        name=name, kind=kind))
         return
     result.calls.append(ToolCall(name=name, arguments=arguments, raw=raw, dialect="hermes"))
 

@@ -76,14 +76,26 @@ def convert_value(text: str, schema: Any, notes: list[str] | None = None) -> tup
     """
     if not isinstance(schema, dict) or not schema:
         return decode_untyped(text), None
-    if schema.get("type") == "string" and "anyOf" not in schema and "oneOf" not in schema:
-        return text, None  # the common case, first
-    alternatives = _alternatives(schema)
-    if not alternatives:
-        return decode_untyped(text), None
-    if len(alternatives) == 1 and alternatives[0][0] == "string":
-        return text, None
+    kind = schema.get("type")
+    if isinstance(kind, str) and "anyOf" not in schema and "oneOf" not in schema:
+        # The common case first: one type, what `_alternatives` would find.
+        if kind == "string":
+            return text, None
+        kind = _type_name(kind)
+        if kind in ("integer", "number", "boolean"):
+            # No number or boolean is read from "null", so trying the type
+            # before the null rule below gives the same answer.
+            value = _convert_one(text, kind, schema, notes)
+            if value is not FAILED:
+                return value, None
+        alternatives = [(kind, schema)]
+    else:
+        alternatives = _alternatives(schema)
     names = [kind for kind, _ in alternatives]
+    if not names:
+        return decode_untyped(text), None
+    if names == ["string"]:
+        return text, None
     lowered = text.strip().lower()
     if ("null" in names and lowered in ("null", "none")) or (lowered == "null" and NOT_TEXT.issuperset(names)):
         return None, None  # `null` can only be JSON null for a parameter that takes no text

@@ -114,3 +114,7 @@ class BlockResult:
 
     calls: list[ToolCall]
     issues: list[ParseIssue]
+    plain: bool = False
+    """True for one clean call with nothing in the block that reads as markup (a JSON
+    body without `<`, XML values without `<`): every reader, the block scanner
+    too, ends such a block at its first `</tool_call>`."""

@@ -2,11 +2,13 @@
 
 Most outputs are reasoning, `</think>`, a reply, and well-formed tool-call
 blocks, with no other `<` anywhere. For those, the parts can be cut with a few
-`str.find`s and each block handed to the same `BlockScanner` and `parse_block`
-the stream parser uses. Anything else (a stray tag, a call in the reasoning, a
-block the output ended in) goes through `StreamParser` in one chunk. The
-shortcut must give exactly what the machine gives: the property tests compare
-the two on every random output, because streaming still runs the machine.
+`str.find`s and each block, cut at its first `</tool_call>`, handed to the same
+`parse_block` the stream parser uses. A plain block (`BlockResult.plain`) ends
+there for the stream's block scanner too; for any other, the scanner is asked.
+Anything else (a stray tag, a call in the reasoning, a block the output ended
+in) goes through `StreamParser` in one chunk. The shortcut must give exactly
+what the machine gives: the property tests compare the two on every random
+output, because streaming still runs the machine.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from agentkit.parsing.block_scan import BlockScanner
 from agentkit.parsing.blocks import parse_block
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
-from agentkit.parsing.types import BlockResult, ParsedTurn
+from agentkit.parsing.types import ParsedTurn
 
 NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
@@ -39,26 +41,33 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
     think = None if opened else THINK_FIRST.match(text)
     if opened or think:
         start = think.end() if think else 0
-        end = text.find(THINK_CLOSE, start)
-        if end == -1 or text.find("<", start, end) != -1:
+        # The first `<` must be the `</think>`: one scan finds both.
+        end = text.find("<", start)
+        if end == -1 or not text.startswith(THINK_CLOSE, end):
             return None
         reasoning, start = text[start:end].strip(), end + len(THINK_CLOSE)
     first_block = text.find("<", start)
-    if first_block == -1:
+    if first_block == -1:  # a plain answer, the cheapest case
         return ParsedTurn(content=text[start:].strip(), reasoning=reasoning)
     if not text.startswith(CALL_OPEN, first_block):
         return None
     calls, errors, warnings = [], [], []
-    scanner, at = BlockScanner(tools), first_block
+    at = first_block
     while at < len(text):
-        result, after = _clean_json_block(text, at, tools)
-        if result is None:
-            scanner.reset()
-            close, tag = scanner.scan(text, at + len(CALL_OPEN), final=True)
+        close = text.find(CALL_CLOSE, at)
+        if close == -1:  # the output ended inside this block
+            return None
+        after = close + len(CALL_CLOSE)
+        result = parse_block(text[at:after], at, "closed", tools)
+        if not result.plain:
+            # Ask the block scanner where the block ends: a `</tool_call>`
+            # inside a JSON string or an XML value is not the end.
+            end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
             if tag != CALL_CLOSE:
                 return None
-            after = close + len(CALL_CLOSE)
-            result = parse_block(text[at:after], at, "closed", tools)
+            if end != close:
+                after = end + len(CALL_CLOSE)
+                result = parse_block(text[at:after], at, "closed", tools)
         calls += result.calls
         for issue in result.issues:
             (errors if issue.is_error else warnings).append(issue)
@@ -69,20 +78,3 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
     return ParsedTurn(content=text[start:first_block].strip(), reasoning=reasoning,
                       tool_calls=calls, errors=errors, warnings=warnings)
 
-
-def _clean_json_block(text: str, at: int, tools: list[dict] | None) -> tuple[BlockResult | None, int]:
-    """The block at `at` cut at the first `</tool_call>` and where it ends, if that is a
-    clean JSON call; else `(None, 0)`.
-
-    With no `<` in the body and a call that parsed with no issue (the JSON
-    object and nothing else), the block scanner would end the block at that
-    same `</tool_call>`, so its character-by-character pass can be skipped.
-    """
-    close = text.find(CALL_CLOSE, at)
-    if close == -1 or text.find("<", at + len(CALL_OPEN), close) != -1:
-        return None, 0
-    after = close + len(CALL_CLOSE)
-    result = parse_block(text[at:after], at, "closed", tools)
-    if result.calls and not result.issues and result.calls[0].dialect == "hermes":
-        return result, after
-    return None, 0

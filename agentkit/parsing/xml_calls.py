@@ -33,10 +33,10 @@ NEXT_TAG = re.compile(r"<parameter[ \t]*=|</parameter>|</function>|<function")
 VALUE_END = re.compile(r"</parameter>|<parameter[ \t]*=|</function>|<function[ \t]*=")
 TAG_NAME = re.compile(r"<(?:function|parameter)[ \t]*=([^<>\n]*)>")
 SPACE = re.compile(r"\s")
-# One function whose values contain no "<", closed, nothing else in the block.
-PLAIN_CALL = re.compile(r"\s*<function=([^<>\n]*)>\s*((?:<parameter=[^<>\n]*>[^<]*</parameter>\s*)*)</function>\s*")
-PLAIN_PARAMETER = re.compile(r"<parameter=([^<>\n]*)>([^<]*)</parameter>")
-PLAIN_NAME = re.compile(r"[\w.:-]+")  # no spaces, no braces: nothing the general path would refuse
+# One function whose values contain no "<", closed, nothing else in the block,
+# its tags written as the template writes them (names without spaces or braces).
+PLAIN_CALL = re.compile(r"\s*<function=([\w.:-]+)>\s*(?:<parameter=[\w.:-]+>[^<]*</parameter>\s*)*</function>\s*")
+PLAIN_PARAMETER = re.compile(r"<parameter=([\w.:-]+)>([^<]*)</parameter>")
 # A name copied from a template (`<function={{ name }}>`) is never a tool.
 PLACEHOLDER = re.compile(r"\{\{|\}\}|\{%|%\}")
 DEBRIS = re.compile(r"\s*(</function>|</function_invocation>|</parameter>)")
@@ -52,7 +52,10 @@ class _Malformed(Exception):
 
 def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[dict] | None) -> BlockResult:
     """Parse the text between `<tool_call>` and `</tool_call>` as Qwen3-Coder XML."""
-    result = BlockResult(calls=[], issues=[])
+    call = plain_call(body, raw, tools)
+    if call is not None:
+        return BlockResult([call], [], plain=True)
+    result = BlockResult([], [])
     at = body.find("<function")
     if at == -1:  # parameters, but no function to give them to
         code = "missing_function_name" if complete else "truncated_tool_call"
@@ -65,8 +68,6 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
         junk = body[:at].strip()
         result.issues.append(make_issue("leading_junk", body_pos, snippet_at(body, 0), junk=junk))
     parser = _FunctionParser(body, body_pos, raw, complete, tools, result)
-    if parser.parse_plain():
-        return result
     while at != -1:
         try:
             end = parser.parse_function(at)
@@ -84,6 +85,32 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
     return result
 
 
+def plain_call(body: str, raw: str, tools: list[dict] | None) -> ToolCall | None:
+    """The common case in two regexes: one function whose values hold no '<', each
+    parameter declared and set once, nothing to warn about. Gives what the general
+    path would; None for any other block."""
+    whole = PLAIN_CALL.fullmatch(body)
+    if whole is None:
+        return None
+    name = whole[1]
+    schemas = tool_parameters(tools, name)
+    arguments: dict = {}
+    for param, value in PLAIN_PARAMETER.findall(body):  # only the parameters can match
+        if param in arguments or (schemas is not None and param not in schemas):
+            return None  # the structural rule in `xml_values` decides those
+        notes: list[str] = []
+        converted, expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
+        if expected is not None or notes:
+            return None  # a warning, which needs the value's position
+        arguments[param] = converted
+    return ToolCall(name=name, arguments=arguments, raw=raw, dialect="xml")
+
+
+def _unwrap(value: str) -> str:
+    # Exactly one newline on each side is markup (the template writes them).
+    return value.removeprefix("\n").removesuffix("\n")
+
+
 class _FunctionParser:
     """Reads `<function=...>` blocks out of one tool-call body."""
 
@@ -95,27 +122,6 @@ class _FunctionParser:
 
     def warn(self, code: str, at: int, **fields: object) -> None:
         self.result.issues.append(make_issue(code, self.body_pos + at, snippet_at(self.body, at), **fields))
-
-    def parse_plain(self) -> bool:
-        """The common case in one regex: one function whose values hold no '<', each
-        parameter declared and set once. Gives what `parse_function` would; False if
-        the block is not of that shape (then nothing was added)."""
-        whole = PLAIN_CALL.fullmatch(self.body)
-        if whole is None:
-            return False
-        name = whole.group(1).strip()
-        params = list(PLAIN_PARAMETER.finditer(self.body, whole.start(2), whole.end(2)))
-        names = [param.group(1).strip() for param in params]
-        schemas = tool_parameters(self.tools, name)
-        if (not PLAIN_NAME.fullmatch(name) or len(set(names)) < len(names)
-                or not all(map(PLAIN_NAME.fullmatch, names))
-                or (schemas is not None and not all(n in schemas for n in names))):
-            return False  # odd names and the structural rule are the general path's job
-        arguments: dict = {}
-        for param, value in zip(names, params, strict=True):
-            self.convert(value.group(2), value.start(2), name, param, schemas, arguments)
-        self.result.calls.append(ToolCall(name=name, arguments=arguments, raw=self.raw, dialect="xml"))
-        return True
 
     def parse_function(self, at: int) -> int:
         """Parse the function starting at `at`; return the index after it."""
@@ -174,9 +180,7 @@ class _FunctionParser:
 
     def convert(self, value: str, start: int, name: str, param: str, schemas: dict | None, arguments: dict) -> None:
         """Type one value by its schema into `arguments`, with the warnings that brings."""
-        # Exactly one newline on each side is markup (the template writes them).
-        value = value[1:] if value.startswith("\n") else value
-        value = value[:-1] if value.endswith("\n") else value
+        value = _unwrap(value)
         schema = schemas.get(param) if schemas else None
         notes: list[str] = []
         converted, expected = convert_value(value, schema, notes)
