@@ -54,7 +54,7 @@ def _flaws(answer: str, evidence: list[str], facts: list[str], rng: random.Rando
     """Wrong drafts the critic must catch: a number that disagrees with the evidence, a missing fact."""
     flaws = []
     seen = " ".join(evidence)
-    numbers = [m for m in re.finditer(_NUMBER, answer) if re.search(rf"(?<![\d.]){re.escape(m.group())}(?![\d.])", seen)]
+    numbers = [m for m in re.finditer(_NUMBER, answer) if _mentions(seen, m.group())]
     if numbers:
         m = rng.choice(numbers)
         right = m.group()
