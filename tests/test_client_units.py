@@ -377,6 +377,28 @@ def test_verbatim_echo_only_where_the_parsed_turn_would_differ():
         verbatim_assistant_message(turn_with_call())
 
 
+def test_a_stray_think_close_with_thinking_off_is_echoed_as_text():
+    """Thinking off, the prompt closed the think block; a `</think>` the model wrote anyway is not reasoning.
+
+    The toy wrote this in a long conversation: a broken block, a stray
+    `</think>`, then a good call. Split at the `</think>`, the echo rendered a
+    reasoning block the model never wrote and the next request prefilled the
+    whole reply again.
+    """
+    template = load_chat_template("qwen3.6")
+    raw_text = "<tool_call>\n<function=get_weather.\n</think>\n\n" + turn_with_call().tool_calls[0].raw
+    turn = raw_turn(raw_text, prompt_opened_think=False)
+    assert turn.reasoning is None and turn.errors and len(turn.tool_calls) == 1
+    history = History(tools=[WEATHER], thinking=False, dialect="xml")
+    history.add_user("What's the weather in Paris?")
+    prompt = render_chat(template, history.messages, [WEATHER], enable_thinking=False, preserve_thinking=True)
+    history.add_assistant(turn)
+    assert history.messages[-1] == {"role": "assistant", "content": raw_text, "reasoning_content": ""}
+    history.add_tool_result("c0", '{"temperature": 12}')
+    rendered = render_chat(template, history.messages, [WEATHER], enable_thinking=False, preserve_thinking=True)
+    assert rendered.startswith(prompt + raw_text + "<|im_end|>\n")
+
+
 def test_reused_entry_names_the_previous_requests_entry():
     from agentkit.bench.cache_report import reused_entry
 

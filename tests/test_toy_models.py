@@ -84,7 +84,7 @@ def test_compare_prints_both_models_side_by_side(tmp_path):
 
 def test_toy_eval_reports_a_table(tmp_path):
     table = tmp_path / "eval.md"
-    done = _agentkit("toy", "eval", "--model", "toy-dense", "--template", "hermes", "--tasks", "4",
+    done = _agentkit("toy", "eval", "--model", "toy-dense", "--template", "hermes", "--tasks", "4", "--paraphrases", "2", "--agent-episodes", "2",
                      "--markdown", str(table))
     assert done.returncode == 0, done.stderr
     text = table.read_text()
