@@ -55,6 +55,21 @@ def test_every_family_produces_a_checkable_transcript():
     assert {f.split(":")[0] for f in seen} == set(FAMILIES)
 
 
+def test_a_session_chains_requests_and_is_judged_on_the_last():
+    """Long conversations: the toys must answer the latest request, not an earlier one's city."""
+    sessions = [t for t in generate_transcripts(400, "train", seed=11) if t.family == "session"]
+    assert sessions
+    for t in sessions:
+        users = [i for i, m in enumerate(t.messages) if m["role"] == "user"]
+        assert len(users) >= 2
+        # The gold calls are those after the last request; the earlier ones stay in the history.
+        after_last = [c["function"]["name"] for m in t.messages[users[-1]:] for c in m.get("tool_calls", [])]
+        assert after_last == [c.name for step in t.gold_steps for c in step]
+    # Longer than any single request, as the multiturn bench's conversation is.
+    template = load_chat_template("qwen3.6")
+    assert max(len(render_chat(template, t.messages, tools=t.tools)) for t in sessions) > 4000
+
+
 @pytest.mark.parametrize("template_name", ["qwen3.6", "hermes"])
 def test_targets_are_exactly_what_the_assistant_generates(template_name):
     template = load_chat_template(template_name)

@@ -20,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     data.add_argument("--workers", type=at_least(1), default=None, help="processes (default: one per core)")
     data.add_argument("--tokenizer", type=Path, default=None,
                       help="reuse this model folder's tokenizer (to continue training it with --init-from)")
+    data.add_argument("--family", action="append", default=None,
+                      help="draw only from this scenario family (repeatable; default: all, by their weights)")
 
     train = sub.add_parser("train", help="train toy-dense, toy-moe and/or toy-attn (GPU if available)")
     train.add_argument("--data", type=Path, default=Path("build/toy-data"))
@@ -50,10 +52,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     if args.toy_command == "data":
+        from agentkit.errors import AgentkitError
         from agentkit.toy.build import DEFAULT_TRANSCRIPTS, DEFAULT_VOCAB, build_data
+        from agentkit.toy.families import FAMILIES
 
+        unknown = sorted(set(args.family or ()) - set(FAMILIES))
+        if unknown:
+            raise AgentkitError(f"No scenario family named {', '.join(unknown)}.",
+                                fix=f"use one of: {', '.join(FAMILIES)}")
         stats = build_data(args.out, args.transcripts or DEFAULT_TRANSCRIPTS, args.seed,
-                           args.vocab_size or DEFAULT_VOCAB, workers=args.workers, tokenizer_from=args.tokenizer)
+                           args.vocab_size or DEFAULT_VOCAB, workers=args.workers, tokenizer_from=args.tokenizer,
+                           families=args.family)
         print(json.dumps(stats, indent=2))
         return 0
     if args.toy_command == "train":

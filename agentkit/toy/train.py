@@ -30,7 +30,7 @@ class TrainConfig:
 
     steps: int = 6000
     batch_size: int = 32
-    max_len: int = 1024
+    max_len: int = 2048
     lr: float = 3e-3
     warmup: int = 150
     weight_decay: float = 0.05
