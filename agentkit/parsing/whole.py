@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 
 from agentkit.parsing.block_scan import BlockScanner
-from agentkit.parsing.blocks import parse_block
+from agentkit.parsing.blocks import parse_block, plain_call
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
 from agentkit.parsing.types import ParsedTurn
@@ -58,19 +58,23 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
         if close == -1:  # the output ended inside this block
             return None
         after = close + len(CALL_CLOSE)
-        result = parse_block(text[at:after], at, "closed", tools)
-        if not result.plain:
-            # Ask the block scanner where the block ends: a `</tool_call>`
-            # inside a JSON string or an XML value is not the end.
-            end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
-            if tag != CALL_CLOSE:
-                return None
-            if end != close:
-                after = end + len(CALL_CLOSE)
-                result = parse_block(text[at:after], at, "closed", tools)
-        calls += result.calls
-        for issue in result.issues:
-            (errors if issue.is_error else warnings).append(issue)
+        call = plain_call(text, at, after, tools)
+        if call is not None:  # the usual block, read in place
+            calls.append(call)
+        else:
+            result = parse_block(text[at:after], at, "closed", tools)
+            if not result.plain:
+                # Ask the block scanner where the block ends: a `</tool_call>`
+                # inside a JSON string or an XML value is not the end.
+                end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
+                if tag != CALL_CLOSE:
+                    return None
+                if end != close:
+                    after = end + len(CALL_CLOSE)
+                    result = parse_block(text[at:after], at, "closed", tools)
+            calls += result.calls
+            for issue in result.issues:
+                (errors if issue.is_error else warnings).append(issue)
         following = NON_SPACE.search(text, after)
         at = following.start() if following else len(text)
         if at < len(text) and not text.startswith(CALL_OPEN, at):
