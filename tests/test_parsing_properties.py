@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from agentkit.parsing import block_scan, hermes, xml_calls
 from agentkit.parsing import (
-    ERROR_CODES, ContentDelta, ReasoningDelta, StreamParser, parse_assistant,
+    ERROR_CODES, ContentDelta, ParsedTurn, ReasoningDelta, StreamParser, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
 )
 
@@ -237,3 +237,7 @@ def test_the_fast_paths_give_what_the_general_path_gives(call, text, data, monke
         patch.setattr(block_scan.BlockScanner, "_plain_call_end", lambda self, text, i: -1)
         general = parse_assistant(sample, tools=tools)
     assert fast == general
+    # The fast paths build their models without validating them (`types.built`):
+    # validating what they built must change nothing.
+    assert ParsedTurn.model_validate(fast.model_dump()) == fast
+    assert fast.model_fields_set == general.model_fields_set

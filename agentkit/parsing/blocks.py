@@ -18,7 +18,7 @@ from agentkit.parsing import hermes, xml_calls
 from agentkit.parsing.hermes import parse_hermes
 from agentkit.parsing.messages import make_issue, snippet_at
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN
-from agentkit.parsing.types import BlockResult, ToolCall
+from agentkit.parsing.types import BlockResult, ToolCall, built
 from agentkit.parsing.xml_calls import parse_xml
 
 NON_SPACE = re.compile(r"\S")
@@ -75,15 +75,17 @@ def plain_call(text: str, start: int, end: int, tools: list[dict] | None) -> Too
     if first is None:
         return None
     # The first character picks the dialect, as in `detect_dialect`.
-    if text[first.start()] == "{":
+    if first.group() == "{":
         found, dialect = hermes.plain_arguments(text, first.start(), body_end), "hermes"
-    elif text[first.start()] == "<":
+    elif first.group() == "<":
         found, dialect = xml_calls.plain_arguments(text, body_start, body_end, tools), "xml"
     else:
         return None
     if found is None:
         return None
-    return ToolCall(name=found[0], arguments=found[1], raw=text[start:end], dialect=dialect)
+    # Checked above: a str name, a dict of arguments with str keys (JSON keys, or
+    # parameter names); so the model is built without validating it again.
+    return built(ToolCall, name=found[0], arguments=found[1], raw=text[start:end], dialect=dialect)
 
 
 def _unknown_block_issue(body: str, start: int, raw: str, complete: bool):

@@ -19,7 +19,7 @@ from agentkit.parsing.block_scan import BlockScanner
 from agentkit.parsing.blocks import parse_block, plain_call
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
-from agentkit.parsing.types import ParsedTurn
+from agentkit.parsing.types import ParsedTurn, built
 
 NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
@@ -48,7 +48,8 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
         reasoning, start = text[start:end].strip(), end + len(THINK_CLOSE)
     first_block = text.find("<", start)
     if first_block == -1:  # a plain answer, the cheapest case
-        return ParsedTurn(content=text[start:].strip(), reasoning=reasoning)
+        return built(ParsedTurn, content=text[start:].strip(), reasoning=reasoning,
+                     tool_calls=[], errors=[], warnings=[])
     if not text.startswith(CALL_OPEN, first_block):
         return None
     calls, errors, warnings = [], [], []
@@ -79,6 +80,8 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
         at = following.start() if following else len(text)
         if at < len(text) and not text.startswith(CALL_OPEN, at):
             return None
-    return ParsedTurn(content=text[start:first_block].strip(), reasoning=reasoning,
-                      tool_calls=calls, errors=errors, warnings=warnings)
+    # Every part is a str, None, or a list the loop built of models: no need
+    # to validate it all again (see `built`).
+    return built(ParsedTurn, content=text[start:first_block].strip(), reasoning=reasoning,
+                 tool_calls=calls, errors=errors, warnings=warnings)
 

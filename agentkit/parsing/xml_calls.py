@@ -93,15 +93,14 @@ def plain_arguments(text: str, start: int, end: int, tools: list[dict] | None) -
     name = whole[1]
     schemas = tool_parameters(tools, name)
     arguments: dict = {}
+    notes: list[str] = []  # one for the whole call: any note at all means a warning
     for param, value in PLAIN_PARAMETER.findall(text, start, end):  # only the parameters can match
         if param in arguments or (schemas is not None and param not in schemas):
             return None  # the structural rule in `xml_values` decides those
-        notes: list[str] = []
-        converted, expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
-        if expected is not None or notes:
+        arguments[param], expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
+        if expected is not None:
             return None  # a warning, which needs the value's position
-        arguments[param] = converted
-    return name, arguments
+    return None if notes else (name, arguments)
 
 
 def _unwrap(value: str) -> str:
