@@ -75,9 +75,10 @@ def plain_call(text: str, start: int, end: int, tools: list[dict] | None) -> Too
     if first is None:
         return None
     # The first character picks the dialect, as in `detect_dialect`.
-    if first.group() == "{":
+    opener = first.group()
+    if opener == "{":
         found, dialect = hermes.plain_arguments(text, first.start(), body_end), "hermes"
-    elif first.group() == "<":
+    elif opener == "<":
         found, dialect = xml_calls.plain_arguments(text, body_start, body_end, tools), "xml"
     else:
         return None

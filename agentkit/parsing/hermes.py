@@ -88,9 +88,10 @@ def plain_arguments(text: str, start: int, end: int) -> tuple[str, dict] | None:
     if type(value) is not dict or stop > end or NON_SPACE.search(text, stop, end):
         return None
     name, arguments = value.get("name"), value.get("arguments")
-    if type(name) is not str or type(arguments) is not dict or not name.strip():
+    if type(name) is not str or type(arguments) is not dict:
         return None
-    return name.strip(), arguments
+    name = name.strip()
+    return (name, arguments) if name else None
 
 
 def _decode(body: str, start: int) -> tuple[Any, int, str | None]:

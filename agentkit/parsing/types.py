@@ -85,8 +85,9 @@ def built(model: type[Model], **fields: Any) -> Model:
     already knows. pydantic's `model_construct` skips it, but going field by
     field through aliases and defaults in Python it costs more than validating
     (pydantic 2.14), so this sets just the attributes it sets. Every field must
-    be given, with its declared type: the callers are the whole-output
-    shortcut's plain paths, which build `str`s, `dict`s and lists of models.
+    be given, with its declared type: the callers are `blocks.plain_call` and
+    the whole-output shortcut, which check that they hold `str`s, `dict`s with
+    `str` keys, and lists of models.
     """
     instance = model.__new__(model)
     object.__setattr__(instance, "__dict__", fields)

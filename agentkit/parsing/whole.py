@@ -2,9 +2,11 @@
 
 Most outputs are reasoning, `</think>`, a reply, and well-formed tool-call
 blocks, with no other `<` anywhere. For those, the parts can be cut with a few
-`str.find`s and each block, cut at its first `</tool_call>`, handed to the same
-`parse_block` the stream parser uses. A plain block (`BlockResult.plain`) ends
-there for the stream's block scanner too; for any other, the scanner is asked.
+`str.find`s and each block, up to its first `</tool_call>`, read where it lies by
+`plain_call` (the plain readers `parse_block` itself tries first), or else cut
+out and handed to the same `parse_block` the stream parser uses. A plain block
+(`BlockResult.plain`) ends there for the stream's block scanner too; for any
+other, the scanner is asked.
 Anything else (a stray tag, a call in the reasoning, a block the output ended
 in) goes through `StreamParser` in one chunk. The shortcut must give exactly
 what the machine gives: the property tests compare the two on every random
