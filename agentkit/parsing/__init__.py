@@ -121,19 +121,19 @@ Streaming
 
 `python benchmarks/bench_parsing.py`, CPython 3.11.7, against mlx-lm 0.32.2,
 pydantic 2.14, measured on a 2-core machine shared with another job that kept
-both cores busy (two runs; the load moved absolute speeds between and within
-them, the ratios are measured side by side, each parser's best of five):
+both cores busy (five runs; the ratios are measured side by side, each
+parser's best of five, but the load moved even them from run to run):
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 1.84 and 1.69 MB/s, 0.98x and 0.91x the time of
+  2000 calls: 1.6-2.4 MB/s, 0.73-1.07x the time (median 0.98x) of
   mlx_lm.server's own path on the same chunks (its per-token
   `TextStateMachine`, then its parser per block; the server runs that loop
   for non-streaming requests too). So JSON-aware block ends, values that hold
   markup, recovery and typed results cost about what the server's loop
   costs: over 400,000 tokens a second even on this loaded machine, far
   above any model's speed.
-- Whole outputs (`parse_assistant`): 60.7 and 54.6 MB/s, 1.27x and 1.13x the
-  time of mlx-lm's bare parsers (76.8 and 61.9 MB/s: a `str.split` and one
+- Whole outputs (`parse_assistant`): 55-90 MB/s, 0.95-1.52x the time
+  (median 1.23x) of mlx-lm's bare parsers (62-111 MB/s: a `str.split` and one
   `json.loads` or regex per block, with no reasoning split, no JSON-aware
   block end, no recovery, no validation). A plain block (one clean call,
   nothing in it that reads as markup) is read where it lies in the output,
@@ -146,8 +146,9 @@ them, the ratios are measured side by side, each parser's best of five):
   `ParsedTurn`. XML outputs, whose values the bare parser also types by
   the schema, take about the same time in both.
 - Time per KB from 1 KB to 1 MB stays flat within the machine's noise, so the
-  work is linear: streaming 240-640 us/KB from 4 KB on, whole outputs at
-  most 1.7 us/KB for text from 16 KB on and at most 6.4 for one huge call.
+  work is linear (two of the runs): streaming 240-640 us/KB from 4 KB on,
+  whole outputs at most 1.7 us/KB for text from 16 KB on and at most 6.4 for
+  one huge call.
   Per-KB time at 1 MB over that at 16 KB: 0.26-1.65 in one run, 0.27-1.00
   in the other (below 1, the fixed cost per output fading; the first run's
   1.63 and 1.65, streamed text and XML call, were 0.85 and 0.78 in the
