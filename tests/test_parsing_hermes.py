@@ -2,7 +2,7 @@
 
 import pytest
 
-from agentkit.parsing import render_tool_call_hermes
+from agentkit.parsing import hermes, parse_assistant, render_tool_call_hermes
 from parsing_checks import codes, parse
 
 
@@ -127,3 +127,28 @@ def test_stray_close_tool_call_in_content_is_dropped():
 
 def test_tool_call_name_whitespace_is_trimmed():
     assert parse(block('{"name": " f ", "arguments": {}}')).tool_calls[0].name == "f"
+
+
+@pytest.mark.parametrize("body", [
+    '{"name": "f", "arguments": {"a": 1}}',
+    '\n  {"name": " f ", "arguments": {}}  \n',
+    '{"name": "f"}',
+    '{"name": "f", "arguments": null}',
+    '{"name": "f", "parameters": {"a": 1}}',
+    '{"name": "f", "arguments": {"a": 1}, "parameters": {"b": 2}}',
+    '{"name": "f", "arguments": "{\\"a\\": 1}"}',
+    '{"name": "f", "arguments": [1]}',
+    '{"name": "", "arguments": {}}',
+    '{"name": 3, "arguments": {}}',
+    '{"name": "f", "arguments": {"a": 1}} junk',
+    'junk {"name": "f", "arguments": {"a": 1}}',
+    '{"name": "f", "arguments": {"a": "<b>"}}',
+    '{"name": "f", "arguments": {"a": "x',
+    "{'name': 'f', 'arguments': {'a': True}}",
+    '[{"name": "f", "arguments": {}}]',
+])
+def test_the_plain_hermes_reader_gives_what_the_general_path_gives(body, monkeypatch):
+    text = f"<tool_call>{body}</tool_call>"
+    fast = parse_assistant(text)
+    monkeypatch.setattr(hermes, "plain_arguments", lambda text, start, end: None)
+    assert fast == parse_assistant(text)

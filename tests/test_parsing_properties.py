@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agentkit.parsing import block_scan, xml_calls
+from agentkit.parsing import block_scan, hermes, xml_calls
 from agentkit.parsing import (
-    ERROR_CODES, ContentDelta, ReasoningDelta, StreamParser, parse_assistant,
+    ERROR_CODES, ContentDelta, ParsedTurn, ReasoningDelta, StreamParser, parse_assistant,
     render_tool_call_hermes, render_tool_call_xml,
 )
 
@@ -224,14 +224,20 @@ def test_random_text_never_raises(text, opened, data):
 @settings(max_examples=FAST_PATH_EXAMPLES, **SETTINGS)
 @given(call=tool_calls(), text=garbage, data=st.data())
 def test_the_fast_paths_give_what_the_general_path_gives(call, text, data, monkeypatch_module):
-    # plain_call (two regexes per XML block) and the one-regex block end must
-    # agree with the tag-by-tag reading on calls, junk and everything between.
+    # The plain readers (one JSON decode or two regexes per block) and the
+    # one-regex block end must agree with the general reading on calls, junk
+    # and everything between.
     tool = call[0]
     sample = data.draw(st.sampled_from([call[4], text, call[4] + text, text + call[4]]))
     tools = data.draw(st.sampled_from([[tool], FUZZ_TOOLS, None]))
     fast = parse_assistant(sample, tools=tools)
     with monkeypatch_module.context() as patch:
-        patch.setattr(xml_calls, "plain_call", lambda body, raw, tools: None)
+        patch.setattr(xml_calls, "plain_arguments", lambda text, start, end, tools: None)
+        patch.setattr(hermes, "plain_arguments", lambda text, start, end: None)
         patch.setattr(block_scan.BlockScanner, "_plain_call_end", lambda self, text, i: -1)
         general = parse_assistant(sample, tools=tools)
     assert fast == general
+    # The fast paths build their models without validating them (`types.built`):
+    # validating what they built must change nothing.
+    assert ParsedTurn.model_validate(fast.model_dump()) == fast
+    assert fast.model_fields_set == general.model_fields_set

@@ -120,34 +120,39 @@ Streaming
 ## Performance
 
 `python benchmarks/bench_parsing.py`, CPython 3.11.7, against mlx-lm 0.32.2,
-measured on a 2-core machine shared with other jobs (two runs; the load moved
-absolute speeds between and within them, the ratios are measured side by
-side, each parser's best of five):
+pydantic 2.14, measured on a 2-core machine shared with another job that kept
+both cores busy (five runs; the ratios are measured side by side, each
+parser's best of five, but the load moved even them from run to run):
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 2.35 and 2.18 MB/s, 0.98x and 1.08x the time of
+  2000 calls: 1.6-2.4 MB/s, 0.73-1.07x the time (median 0.98x) of
   mlx_lm.server's own path on the same chunks (its per-token
   `TextStateMachine`, then its parser per block; the server runs that loop
   for non-streaming requests too). So JSON-aware block ends, values that hold
   markup, recovery and typed results cost about what the server's loop
-  costs: over half a million tokens a second on this loaded machine, far
+  costs: over 400,000 tokens a second even on this loaded machine, far
   above any model's speed.
-- Whole outputs (`parse_assistant`): 61.8 and 61.2 MB/s, 1.72x and 1.88x the
-  time of mlx-lm's bare parsers (106 and 115 MB/s: a `str.split` and one
+- Whole outputs (`parse_assistant`): 55-90 MB/s, 0.95-1.52x the time
+  (median 1.23x) of mlx-lm's bare parsers (62-111 MB/s: a `str.split` and one
   `json.loads` or regex per block, with no reasoning split, no JSON-aware
   block end, no recovery, no validation). A plain block (one clean call,
-  nothing in it that reads as markup) is read once, by one JSON decode or
-  two regexes, and the block scanner is skipped. What is left: building the
-  pydantic `ToolCall`s and `ParsedTurn` is about a sixth of the time, the
-  JSON decoder and the XML regexes about a fifth, and the rest is the
-  reasoning split, trimming, typing values by the schema and the Python
-  between those steps; the bare parsers build plain dicts and do none of it.
+  nothing in it that reads as markup) is read where it lies in the output,
+  by one JSON decode or two regexes, the block scanner is skipped, and its
+  `ToolCall` and the `ParsedTurn` are built without validating again what
+  the parser has just checked (`types.built`). What is left is mostly the
+  typed results themselves: even unvalidated, making the pydantic models
+  costs nearly as much as mlx-lm's whole parse of a Hermes output, and a
+  plain answer, which the bare parsers only split, is mostly its
+  `ParsedTurn`. XML outputs, whose values the bare parser also types by
+  the schema, take about the same time in both.
 - Time per KB from 1 KB to 1 MB stays flat within the machine's noise, so the
-  work is linear: streaming 220-440 us/KB past 4 KB, whole outputs under
-  0.9 us/KB for text past 16 KB and under 7 for one huge call. Per-KB time
-  at 1 MB over that at 16 KB: 0.57-1.77 in one run, 0.82-1.96 in the other
-  (the shortcuts made the 16 KB calls faster, not the 1 MB ones slower; a
-  4 MB call takes no more per KB than a 1 MB one).
+  work is linear (two of the runs): streaming 240-640 us/KB from 4 KB on,
+  whole outputs at most 1.7 us/KB for text from 16 KB on and at most 6.4 for
+  one huge call.
+  Per-KB time at 1 MB over that at 16 KB: 0.26-1.65 in one run, 0.27-1.00
+  in the other (below 1, the fixed cost per output fading; the first run's
+  1.63 and 1.65, streamed text and XML call, were 0.85 and 0.78 in the
+  second: the load, not the size).
 """
 
 from agentkit.parsing.messages import message_for_model

@@ -12,11 +12,16 @@ one block into calls and issues. A block ends in one of three ways:
 
 from __future__ import annotations
 
+import re
+
+from agentkit.parsing import hermes, xml_calls
 from agentkit.parsing.hermes import parse_hermes
 from agentkit.parsing.messages import make_issue, snippet_at
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN
-from agentkit.parsing.types import BlockResult
+from agentkit.parsing.types import BlockResult, ToolCall, built
 from agentkit.parsing.xml_calls import parse_xml
+
+NON_SPACE = re.compile(r"\S")
 
 
 def detect_dialect(body: str) -> str:
@@ -33,6 +38,10 @@ def detect_dialect(body: str) -> str:
 
 def parse_block(raw: str, start: int, end_kind: str, tools: list[dict] | None) -> BlockResult:
     """Parse one block; `raw` runs from `<tool_call>` to where the block ended."""
+    if end_kind == "closed":
+        call = plain_call(raw, 0, len(raw), tools)
+        if call is not None:
+            return BlockResult([call], [], plain=True)
     closing = len(CALL_CLOSE) if end_kind == "closed" else 0
     body = raw[len(CALL_OPEN) : len(raw) - closing]
     body_pos = start + len(CALL_OPEN)
@@ -51,6 +60,33 @@ def parse_block(raw: str, start: int, end_kind: str, tools: list[dict] | None) -
                        tag=CALL_CLOSE, where=where, outcome="the call was run.")
         )
     return result
+
+
+def plain_call(text: str, start: int, end: int, tools: list[dict] | None) -> ToolCall | None:
+    """The call in the closed block `text[start:end]` (`<tool_call>` to `</tool_call>`)
+    when the block is plain (see `BlockResult.plain`), else None.
+
+    The block is read where it lies: one JSON decode or two regexes, no copy of
+    its body. Each dialect's reader takes only what its general path would read
+    as one call with no issue, so `parse_block` gives the same answer for it.
+    """
+    body_start, body_end = start + len(CALL_OPEN), end - len(CALL_CLOSE)
+    first = NON_SPACE.search(text, body_start, body_end)
+    if first is None:
+        return None
+    # The first character picks the dialect, as in `detect_dialect`.
+    opener = first.group()
+    if opener == "{":
+        found, dialect = hermes.plain_arguments(text, first.start(), body_end), "hermes"
+    elif opener == "<":
+        found, dialect = xml_calls.plain_arguments(text, body_start, body_end, tools), "xml"
+    else:
+        return None
+    if found is None:
+        return None
+    # Checked above: a str name, a dict of arguments with str keys (JSON keys, or
+    # parameter names); so the model is built without validating it again.
+    return built(ToolCall, name=found[0], arguments=found[1], raw=text[start:end], dialect=dialect)
 
 
 def _unknown_block_issue(body: str, start: int, raw: str, complete: bool):

@@ -14,6 +14,7 @@ as one JSON list (mlx-lm accepts that too).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
@@ -21,6 +22,7 @@ from agentkit.parsing.schema import LiteralRefused, python_literal
 from agentkit.parsing.types import BlockResult, ToolCall
 
 DECODER = json.JSONDecoder(strict=False)
+NON_SPACE = re.compile(r"\S")
 JSON_TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number",
                    bool: "a boolean", type(None): "null"}
 
@@ -68,6 +70,28 @@ def parse_hermes(body: str, body_pos: int, raw: str, complete: bool) -> BlockRes
     # read as markup (see `BlockResult.plain`).
     result.plain = len(result.calls) == 1 and not result.issues and "<" not in body
     return result
+
+
+def plain_arguments(text: str, start: int, end: int) -> tuple[str, dict] | None:
+    """`(name, arguments)` of the usual block, read in place: the JSON object at
+    `text[start]` has a name and an `arguments` object, only spaces follow it up
+    to `end`, and `text[start:end]` holds no `<`. That is exactly what
+    `parse_hermes` reads as one call with no issue and calls plain; None for
+    anything else, which `parse_hermes` reads."""
+    if text.find("<", start, end) != -1:
+        return None
+    try:
+        value, stop = DECODER.raw_decode(text, start)
+    except (ValueError, RecursionError):  # the general path says what went wrong
+        return None
+    # `stop > end`: a string ran on past the block's end, which the general path reports.
+    if type(value) is not dict or stop > end or NON_SPACE.search(text, stop, end):
+        return None
+    name, arguments = value.get("name"), value.get("arguments")
+    if type(name) is not str or type(arguments) is not dict:
+        return None
+    name = name.strip()
+    return (name, arguments) if name else None
 
 
 def _decode(body: str, start: int) -> tuple[Any, int, str | None]:

@@ -10,7 +10,7 @@ twice as cheap as a frozen one). Treat them as read-only.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -29,6 +29,7 @@ ERROR_CODES = frozenset(
 )
 
 Dialect = Literal["hermes", "xml"]
+Model = TypeVar("Model", bound=BaseModel)
 
 
 class ToolCall(BaseModel):
@@ -75,6 +76,25 @@ class ParsedTurn(BaseModel):
     """Unrecoverable problems; each one lost a call the model tried to make."""
     warnings: list[ParseIssue] = Field(default_factory=list)
     """Problems the parser recovered from, in output order."""
+
+
+def built(model: type[Model], **fields: Any) -> Model:
+    """`model(**fields)` without validation, for values the parser has just made and checked.
+
+    Validation would copy every dict and list again and check types the parser
+    already knows. pydantic's `model_construct` skips it, but going field by
+    field through aliases and defaults in Python it costs more than validating
+    (pydantic 2.14), so this sets just the attributes it sets. Every field must
+    be given, with its declared type: the callers are `blocks.plain_call` and
+    the whole-output shortcut, which check that they hold `str`s, `dict`s with
+    `str` keys, and lists of models.
+    """
+    instance = model.__new__(model)
+    object.__setattr__(instance, "__dict__", fields)
+    object.__setattr__(instance, "__pydantic_fields_set__", set(fields))
+    object.__setattr__(instance, "__pydantic_extra__", None)
+    object.__setattr__(instance, "__pydantic_private__", None)
+    return instance
 
 
 @dataclass(slots=True)

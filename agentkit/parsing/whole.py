@@ -2,9 +2,11 @@
 
 Most outputs are reasoning, `</think>`, a reply, and well-formed tool-call
 blocks, with no other `<` anywhere. For those, the parts can be cut with a few
-`str.find`s and each block, cut at its first `</tool_call>`, handed to the same
-`parse_block` the stream parser uses. A plain block (`BlockResult.plain`) ends
-there for the stream's block scanner too; for any other, the scanner is asked.
+`str.find`s and each block, up to its first `</tool_call>`, read where it lies by
+`plain_call` (the plain readers `parse_block` itself tries first), or else cut
+out and handed to the same `parse_block` the stream parser uses. A plain block
+(`BlockResult.plain`) ends there for the stream's block scanner too; for any
+other, the scanner is asked.
 Anything else (a stray tag, a call in the reasoning, a block the output ended
 in) goes through `StreamParser` in one chunk. The shortcut must give exactly
 what the machine gives: the property tests compare the two on every random
@@ -16,10 +18,10 @@ from __future__ import annotations
 import re
 
 from agentkit.parsing.block_scan import BlockScanner
-from agentkit.parsing.blocks import parse_block
+from agentkit.parsing.blocks import parse_block, plain_call
 from agentkit.parsing.stream import StreamParser
 from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
-from agentkit.parsing.types import ParsedTurn
+from agentkit.parsing.types import ParsedTurn, built
 
 NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
@@ -48,7 +50,8 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
         reasoning, start = text[start:end].strip(), end + len(THINK_CLOSE)
     first_block = text.find("<", start)
     if first_block == -1:  # a plain answer, the cheapest case
-        return ParsedTurn(content=text[start:].strip(), reasoning=reasoning)
+        return built(ParsedTurn, content=text[start:].strip(), reasoning=reasoning,
+                     tool_calls=[], errors=[], warnings=[])
     if not text.startswith(CALL_OPEN, first_block):
         return None
     calls, errors, warnings = [], [], []
@@ -58,23 +61,29 @@ def _usual_shape(text: str, tools: list[dict] | None, opened: bool) -> ParsedTur
         if close == -1:  # the output ended inside this block
             return None
         after = close + len(CALL_CLOSE)
-        result = parse_block(text[at:after], at, "closed", tools)
-        if not result.plain:
-            # Ask the block scanner where the block ends: a `</tool_call>`
-            # inside a JSON string or an XML value is not the end.
-            end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
-            if tag != CALL_CLOSE:
-                return None
-            if end != close:
-                after = end + len(CALL_CLOSE)
-                result = parse_block(text[at:after], at, "closed", tools)
-        calls += result.calls
-        for issue in result.issues:
-            (errors if issue.is_error else warnings).append(issue)
+        call = plain_call(text, at, after, tools)
+        if call is not None:  # the usual block, read in place
+            calls.append(call)
+        else:
+            result = parse_block(text[at:after], at, "closed", tools)
+            if not result.plain:
+                # Ask the block scanner where the block ends: a `</tool_call>`
+                # inside a JSON string or an XML value is not the end.
+                end, tag = BlockScanner(tools).scan(text, at + len(CALL_OPEN), final=True)
+                if tag != CALL_CLOSE:
+                    return None
+                if end != close:
+                    after = end + len(CALL_CLOSE)
+                    result = parse_block(text[at:after], at, "closed", tools)
+            calls += result.calls
+            for issue in result.issues:
+                (errors if issue.is_error else warnings).append(issue)
         following = NON_SPACE.search(text, after)
         at = following.start() if following else len(text)
         if at < len(text) and not text.startswith(CALL_OPEN, at):
             return None
-    return ParsedTurn(content=text[start:first_block].strip(), reasoning=reasoning,
-                      tool_calls=calls, errors=errors, warnings=warnings)
+    # Every part is a str, None, or a list the loop built of models: no need
+    # to validate it all again (see `built`).
+    return built(ParsedTurn, content=text[start:first_block].strip(), reasoning=reasoning,
+                 tool_calls=calls, errors=errors, warnings=warnings)
 

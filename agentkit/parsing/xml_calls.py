@@ -52,9 +52,6 @@ class _Malformed(Exception):
 
 def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[dict] | None) -> BlockResult:
     """Parse the text between `<tool_call>` and `</tool_call>` as Qwen3-Coder XML."""
-    call = plain_call(body, raw, tools)
-    if call is not None:
-        return BlockResult([call], [], plain=True)
     result = BlockResult([], [])
     at = body.find("<function")
     if at == -1:  # parameters, but no function to give them to
@@ -85,25 +82,25 @@ def parse_xml(body: str, body_pos: int, raw: str, complete: bool, tools: list[di
     return result
 
 
-def plain_call(body: str, raw: str, tools: list[dict] | None) -> ToolCall | None:
-    """The common case in two regexes: one function whose values hold no '<', each
-    parameter declared and set once, nothing to warn about. Gives what the general
-    path would; None for any other block."""
-    whole = PLAIN_CALL.fullmatch(body)
+def plain_arguments(text: str, start: int, end: int, tools: list[dict] | None) -> tuple[str, dict] | None:
+    """The common case in two regexes, read in place in `text[start:end]`: one
+    function whose values hold no '<', each parameter declared and set once,
+    nothing to warn about. Gives `(name, arguments)` as the general path would;
+    None for any other block."""
+    whole = PLAIN_CALL.fullmatch(text, start, end)
     if whole is None:
         return None
     name = whole[1]
     schemas = tool_parameters(tools, name)
     arguments: dict = {}
-    for param, value in PLAIN_PARAMETER.findall(body):  # only the parameters can match
+    notes: list[str] = []  # one for the whole call: any note at all means a warning
+    for param, value in PLAIN_PARAMETER.findall(text, start, end):  # only the parameters can match
         if param in arguments or (schemas is not None and param not in schemas):
             return None  # the structural rule in `xml_values` decides those
-        notes: list[str] = []
-        converted, expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
-        if expected is not None or notes:
+        arguments[param], expected = convert_value(_unwrap(value), schemas.get(param) if schemas else None, notes)
+        if expected is not None:
             return None  # a warning, which needs the value's position
-        arguments[param] = converted
-    return ToolCall(name=name, arguments=arguments, raw=raw, dialect="xml")
+    return None if notes else (name, arguments)
 
 
 def _unwrap(value: str) -> str:
