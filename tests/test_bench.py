@@ -104,6 +104,19 @@ def test_multiturn_tables_fit_80_columns_and_say_what_was_lost():
     for word in ("prompt", "cached", "prefill", "new", "reused", "TTFT", "target", "1+1!", "round 4"):
         assert word in text, word
     assert "9/9 prefilled" in text and "no-preserve history, thinking" in text
+    assert "no echo could" not in text  # nothing said about echoes the bench did not check
+
+
+def test_multiturn_table_names_the_replies_no_history_could_echo():
+    from agentkit.bench.multiturn import MultiturnResult
+
+    rounds = [fake_round(1, 800, 0)] + [fake_round(n, 800 + 50 * n, 790 + 50 * n) for n in range(2, 10)]
+    rounds.append(fake_round(10, 1400, 1299, reused="prompt").model_copy(update={"echoable": False}))
+    result = MultiturnResult(model="toy-dense", history="kit", thinking=False, parser="raw", rounds=rounds)
+    narrow = Console(width=80, record=True)
+    narrow.print(multiturn_table(result))
+    text = " ".join(narrow.export_text().split())
+    assert "round 10: the previous reply was written in tokens the tokenizer does not make of its text" in text
 
 
 def test_multiturn_command_takes_lists_and_refuses_unknown_names(capsys):

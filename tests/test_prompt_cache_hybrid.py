@@ -26,7 +26,6 @@ import json
 
 import pytest
 
-from agentkit.bench.cache_report import RequestCost
 from agentkit.bench.multiturn import run_multiturn
 from agentkit.client import History, OpenAIClient
 from agentkit.serving.models import resolve_model
@@ -85,45 +84,18 @@ def test_kit_history_prefills_only_the_new_messages_on_a_hybrid(thinking, parser
 def test_every_reply_that_can_be_echoed_is_reused_with_thinking_off(tmp_path):
     """What the kit controls, whatever the toy writes: an echoable reply is always reused.
 
-    A reply can be echoed when the echoed history, tokenized, starts with the
-    previous prompt's tokens plus the generated ones (the server keys its entry
-    on those); a reply the model wrote in tokens the tokenizer would not
-    produce cannot be, by any history. Thinking off, the bench's conversation,
-    raw mode (the exact ids).
+    A reply can be echoed when the next prompt, tokenized, starts with the
+    previous prompt's ids plus the generated ones (the server keys its entry on
+    those); a reply the model wrote in tokens the tokenizer would not produce
+    cannot be, by any history. The bench checks it per round in raw mode.
     """
-    from agentkit.bench.cache_report import QUESTIONS, reused_entry
-
-    toolbox = example_tools(tmp_path)
-    rounds = []  # (echoable, reused) for requests 2+
     with serve(HYBRID) as server:
         client = OpenAIClient(base_url=server.base_url, model=server.model_id, timeout=120)
-        encode = client.local.tokenizer.encode
-        history = History(tools=toolbox.schemas(), thinking=False, dialect=client.local.dialect)
-        previous, expected = None, None
-        for question in QUESTIONS:
-            history.add_user(question)
-            for _ in range(3):
-                prompt = client.render_prompt(history.messages, history.tools, thinking=False)
-                if expected is not None:
-                    echoable = encode(prompt, add_special_tokens=False).ids[:len(expected)] == expected
-                turn = client.complete(history.messages, **history.request_options(), parser="raw",
-                                       max_tokens=256)
-                cost = RequestCost(turn=1, new_tokens=0, prompt_tokens=turn.usage.prompt_tokens,
-                                   cached_tokens=turn.usage.cached_tokens or 0, tool_calls=len(turn.tool_calls),
-                                   completion_tokens=turn.usage.completion_tokens, timings=turn.timings)
-                if previous is not None:
-                    rounds.append((echoable, reused_entry(cost.cached_tokens, previous)))
-                # The server's entry: this prompt and every generated id (the logprobs carry the stop token).
-                expected = encode(prompt, add_special_tokens=False).ids + list(turn.token_ids)
-                previous = cost
-                history.add_assistant(turn)
-                if not turn.tool_calls:
-                    break
-                for call, call_id in zip(turn.tool_calls, turn.call_ids):
-                    history.add_tool_result(call_id, toolbox.run(call.name, call.arguments).content)
-    assert sum(echoable for echoable, _ in rounds) >= 7, rounds  # mostly well-formed replies: not vacuous
+        result = run_multiturn(client, example_tools(tmp_path), rounds=10, thinking=False, parser="raw")
+    rounds = [(r.echoable, r.reused) for r in result.rounds[1:]]
+    assert sum(echoable is True for echoable, _ in rounds) >= 7, rounds  # mostly well-formed replies
     assert all(reused == "reply" for echoable, reused in rounds if echoable), rounds
-    assert all(reused != "reply" for echoable, reused in rounds if not echoable), rounds
+    assert all(reused != "reply" for echoable, reused in rounds if echoable is False), rounds
 
 
 def first_request_and_a_late_edit(toy: str, tmp_path) -> tuple[int, int, int]:

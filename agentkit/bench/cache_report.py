@@ -91,6 +91,12 @@ class RequestCost(BaseModel):
     """Calls the model wrote that were lost: the server dropped them, or the kit's parser could not read them."""
     reused: Reused = "-"
     """Which stored entry the cached tokens match: `reply`, `prompt`, `part`, `none` (`-` for the first)."""
+    echoable: bool | None = None
+    """Raw mode: whether the previous reply, echoed, re-tokenized to the ids the model generated.
+
+    False means no history could have made the server reuse that reply: the model
+    wrote its text in tokens the tokenizer does not make of it. None: not known
+    (server mode has no ids, and the first request has no previous reply)."""
     timings: Timings
     """TTFT, inter-token gaps and rates of this request."""
 
@@ -123,6 +129,7 @@ def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: 
     history = History(tools=toolbox.schemas(), thinking=thinking, echo_reasoning=echo_reasoning,
                       preserve_thinking=preserve_thinking, dialect=client.local.dialect)
     costs: list[RequestCost] = []
+    stored: list[int] | None = None  # raw mode: the ids of the server's end-of-generation entry
     for question in questions:
         history.add_user(question)
         # Model turns until it answers without a call (a toy model may call forever: cap it).
@@ -130,6 +137,7 @@ def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: 
             if len(costs) == max_requests:
                 return costs
             new_tokens = _new_tokens(client, history)
+            prompt_ids = _prompt_ids(client, history) if parser == "raw" else None
             turn = client.complete(history.messages, **history.request_options(), max_tokens=max_tokens,
                                    parser=parser)
             cached = turn.usage.cached_tokens or 0
@@ -137,7 +145,10 @@ def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: 
                 turn=len(costs) + 1, new_tokens=new_tokens, prompt_tokens=turn.usage.prompt_tokens,
                 cached_tokens=cached, completion_tokens=turn.usage.completion_tokens,
                 tool_calls=len(turn.tool_calls), lost_calls=len(turn.errors),
-                reused=reused_entry(cached, costs[-1] if costs else None), timings=turn.timings))
+                reused=reused_entry(cached, costs[-1] if costs else None), timings=turn.timings,
+                echoable=None if stored is None or prompt_ids is None else prompt_ids[:len(stored)] == stored))
+            # The server keys that entry on the prompt plus every generated id, the stop token included.
+            stored = prompt_ids + list(turn.token_ids) if prompt_ids is not None and turn.token_ids else None
             history.add_assistant(turn)
             if not turn.tool_calls:
                 break
@@ -197,7 +208,26 @@ def target_caption(costs: Sequence[RequestCost]) -> str:
     if lost:
         lines.append(f"+N!: calls lost in turn {', '.join(lost)}: in server mode the server dropped what it "
                      "could not parse, so the echo cannot match; in raw mode the text is echoed as written")
+    unechoable = unechoable_caption(costs)
+    if unechoable:
+        lines.append(unechoable)
     return "\n".join(lines)
+
+
+def _prompt_ids(client: OpenAIClient, history: History) -> list[int]:
+    """The token ids of the next request's prompt, as the server will tokenize it."""
+    prompt = client.render_prompt(history.messages, history.tools, thinking=history.thinking,
+                                  preserve_thinking=history.preserve_thinking)
+    return client.local.tokenizer.encode(prompt, add_special_tokens=False).ids
+
+
+def unechoable_caption(costs: Sequence[RequestCost]) -> str | None:
+    """A line naming the rounds whose previous reply no history could echo, or None."""
+    rounds = [str(c.turn) for c in costs if c.echoable is False]
+    if not rounds:
+        return None
+    return (f"round {', '.join(rounds)}: the previous reply was written in tokens the tokenizer does not make "
+            "of its text, so no echo could match them and the server prefilled it again")
 
 
 def _new_tokens(client: OpenAIClient, history: History) -> int:

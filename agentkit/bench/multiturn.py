@@ -27,7 +27,8 @@ from typing import Literal
 from pydantic import BaseModel
 from rich.table import Table
 
-from agentkit.bench.cache_report import QUESTIONS, SLACK_TOKENS, RequestCost, run_conversation, target_met
+from agentkit.bench.cache_report import (QUESTIONS, SLACK_TOKENS, RequestCost, run_conversation, target_met,
+                                         unechoable_caption)
 from agentkit.bench.tables import ms, new_table
 from agentkit.client import OpenAIClient
 from agentkit.errors import ModelFilesMissingError
@@ -122,6 +123,9 @@ def multiturn_table(result: MultiturnResult, label: str = "") -> Table:
     elif lost:
         lines.append(f"+N! = calls the kit's parser could not read in round {lost}; "
                      "the history echoed the text as the model wrote it")
+    unechoable = unechoable_caption(result.rounds)
+    if unechoable:
+        lines.append(unechoable)
     table.caption = "\n".join(lines)
     return table
 
