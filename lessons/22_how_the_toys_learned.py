@@ -106,7 +106,8 @@ def step_3_tokens(console: Console, sample) -> None:
 
 def step_4_recipe(console: Console) -> None:
     console.rule("4. The recipe of the committed toys")
-    console.print("agentkit toy data: 48,000 transcripts from every family, rendered 60% qwen3.6 / 40% "
+    console.print("agentkit toy data: 48,000 transcripts from every family (all but the long conversations, "
+                  "added since: see fixtures/models/README.md), rendered 60% qwen3.6 / 40% "
                   "hermes, a 1,024-token BPE, arrays of ids and masks.\nagentkit toy train: transformers' "
                   "reference Qwen3.5/Qwen3 modules, next-token loss on the masked tokens only, AdamW, "
                   "cosine schedule, on a GPU.\nagentkit toy eval: held-out entities and unseen wordings "
