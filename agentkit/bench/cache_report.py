@@ -146,7 +146,7 @@ def run_conversation(client: OpenAIClient, toolbox: ToolBox, *, echo_reasoning: 
                 cached_tokens=cached, completion_tokens=turn.usage.completion_tokens,
                 tool_calls=len(turn.tool_calls), lost_calls=len(turn.errors),
                 reused=reused_entry(cached, costs[-1] if costs else None), timings=turn.timings,
-                echoable=None if stored is None or prompt_ids is None else prompt_ids[:len(stored)] == stored))
+                echoable=None if stored is None else prompt_ids[:len(stored)] == stored))
             # The server keys that entry on the prompt plus every generated id, the stop token included.
             stored = prompt_ids + list(turn.token_ids) if prompt_ids is not None and turn.token_ids else None
             history.add_assistant(turn)

@@ -86,16 +86,16 @@ def verbatim_assistant_message(turn: Turn) -> dict[str, Any]:
     """
     if turn.raw_text is None:
         raise ValueError("verbatim_assistant_message needs a raw-mode turn (parser='raw'): it echoes raw_text")
-    if turn.reasoning is not None and THINK_CLOSE in turn.raw_text:
-        reasoning, content = turn.raw_text.split(THINK_CLOSE, 1)
-    elif turn.reasoning is not None:
-        # Cut by max_tokens inside the reasoning: all of it is reasoning.
-        reasoning, content = turn.raw_text, ""
-    else:
+    if turn.reasoning is None:
         # No reasoning: the prompt closed the think block (thinking off), so a
         # `</think>` the model wrote anyway is text. An empty `reasoning_content`
         # keeps the template from splitting the content at it.
         reasoning, content = "", turn.raw_text
+    elif THINK_CLOSE in turn.raw_text:
+        reasoning, content = turn.raw_text.split(THINK_CLOSE, 1)
+    else:
+        # Cut by max_tokens inside the reasoning: all of it is reasoning.
+        reasoning, content = turn.raw_text, ""
     return {"role": "assistant", "content": content, "reasoning_content": reasoning}
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import re
 
 from agentkit.parsing.schema import tool_parameters
-from agentkit.parsing.tags import BLOCK_TAGS, CALL_CLOSE, MAYBE, tag_at
+from agentkit.parsing.tags import BLOCK_TAGS, CALL_CLOSE, MAYBE, NON_SPACE, tag_at
 
 FUNCTION_CLOSE = "</function>"
 # A function whose values contain no "<" (parameters, then </function> or not).
@@ -32,7 +32,6 @@ PLAIN_XML_CALL = re.compile(
 )
 from agentkit.parsing.xml_values import OPEN_TAG, PARAMETER_CLOSE, ValueEnd, hold_point, parameter_checker
 
-NON_SPACE = re.compile(r"\S")
 # The rest of a string's body: ends before its closing quote, a raw newline, a
 # backslash at the end of the text, or the end of the text.
 STRING_BODY = re.compile(r'[^"\\\n]*(?:\\.[^"\\\n]*)*')

@@ -12,16 +12,14 @@ one block into calls and issues. A block ends in one of three ways:
 
 from __future__ import annotations
 
-import re
 
 from agentkit.parsing import hermes, xml_calls
 from agentkit.parsing.hermes import parse_hermes
 from agentkit.parsing.messages import make_issue, snippet_at
-from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN
+from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, NON_SPACE
 from agentkit.parsing.types import BlockResult, ToolCall, built
 from agentkit.parsing.xml_calls import parse_xml
 
-NON_SPACE = re.compile(r"\S")
 
 
 def detect_dialect(body: str) -> str:

@@ -14,15 +14,14 @@ as one JSON list (mlx-lm accepts that too).
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
 from agentkit.parsing.schema import LiteralRefused, python_literal
+from agentkit.parsing.tags import NON_SPACE
 from agentkit.parsing.types import BlockResult, ToolCall
 
 DECODER = json.JSONDecoder(strict=False)
-NON_SPACE = re.compile(r"\S")
 JSON_TYPE_NAMES = {list: "a list", str: "a string", int: "a number", float: "a number",
                    bool: "a boolean", type(None): "null"}
 

@@ -8,6 +8,8 @@ back a few characters; everything before the `<` is safe to emit.
 
 from __future__ import annotations
 
+import re
+
 THINK_OPEN, THINK_CLOSE = "<think>", "</think>"
 CALL_OPEN, CALL_CLOSE = "<tool_call>", "</tool_call>"
 FUNCTION_OPEN = "<function="
@@ -22,6 +24,9 @@ BLOCK_TAGS = (CALL_CLOSE, CALL_OPEN)
 LONGEST = max(len(tag) for tag in CONTENT_TAGS)
 
 MAYBE = "maybe"
+
+NON_SPACE = re.compile(r"\S")
+"""The first non-space character from a position: where a scanner looks after a tag or a value."""
 
 
 def tag_at(text: str, index: int, tags: tuple[str, ...], final: bool) -> str | None:

@@ -20,10 +20,9 @@ import re
 from agentkit.parsing.block_scan import BlockScanner
 from agentkit.parsing.blocks import parse_block, plain_call
 from agentkit.parsing.stream import StreamParser
-from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, THINK_CLOSE
+from agentkit.parsing.tags import CALL_CLOSE, CALL_OPEN, NON_SPACE, THINK_CLOSE
 from agentkit.parsing.types import ParsedTurn, built
 
-NON_SPACE = re.compile(r"\S")
 THINK_FIRST = re.compile(r"\s*<think>")
 
 

@@ -2,9 +2,10 @@
 
 The ReAct families (`scenarios`) come first, then the Reflection and
 Plan-and-Execute ones (`agent_scenarios`, which build their drafts from the
-ReAct families), then long conversations (`sessions`, chained ReAct requests). The registry is written out here, once, rather than filled in
-as a side effect of importing either module; its order is the order the
-corpus has always drawn in, so the data stays the same.
+ReAct families), then long conversations (`sessions`, chained ReAct
+requests). The registry is written out here, once, rather than filled in as
+a side effect of importing any of those modules. Its order and weights are
+part of the corpus: changing either changes what a seed draws.
 """
 
 from __future__ import annotations

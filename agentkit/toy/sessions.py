@@ -17,9 +17,10 @@ from agentkit.toy.scenarios import REACT_FAMILIES
 
 SESSION_FAMILIES = ("weather_single", "weather_parallel", "calculator", "convert", "weather_then_convert",
                     "weather_then_calculate", "recover_tool_error", "no_tool", "follow_up")
-"""Families a session draws its requests from: all of them need only these tools, and none seeds files."""
+"""Families a session draws its requests from: none seeds files, so one world serves them all."""
 
-SESSION_TOOLS = ("get_weather", "calculator", "convert_units")
+SESSION_TOOLS = tuple(dict.fromkeys(tool for name in SESSION_FAMILIES for tool in REACT_FAMILIES[name][2]))
+"""Every tool those families need, offered from the first request on."""
 
 
 def session(s, pools, world, rng):
