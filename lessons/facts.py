@@ -3,7 +3,8 @@
 A lesson prints each number its text quotes, through `fact()`, one line each:
 
     fact prompt_tokens = 13        a count: the same on every run, so the text must quote it exactly
-    fact ttft_short_ms ~ 25        a time: it varies from run to run, so the text says "about"
+    fact ttft_short_ms ~ 25        a time: it varies from run to run and machine to machine, so the
+                                   text says "about" and the check asks only that the run measured it
     fact train_s ? skipped         not measured: the part that measures it did not run (an optional
                                    extra is missing), so the text's quote is not checked this time
 
@@ -13,8 +14,12 @@ Its text (NN_name.md) quotes the number right after an invisible marker:
 
 The runner adds one fact of its own, `run_s ~`, the lesson's wall time (unless the
 lesson printed `fact run_s ? ...`: a run that skipped a part says nothing about the whole).
-tests/test_lessons.py runs every lesson and fails on every quote that disagrees
-with the run. When the toy models change, every count changes with them:
+tests/test_lessons.py runs every lesson and fails on every count that disagrees
+with the run and on every quote of a fact the run no longer prints. A quoted time is
+not held to a range: it is what one run measured on the machine that wrote the text,
+and a test that held another machine to it would be a timed test (CI's quiet machine
+decoded toy-moe at 104 tok/s where the text, written on a loaded one, said 22).
+When the toy models change, every count changes with them:
 
     python lessons/facts.py --update           # run every lesson, rewrite the quoted numbers in every text
     python lessons/facts.py --update 05 18     # only the lessons whose names start so
@@ -37,11 +42,6 @@ from pydantic import BaseModel
 
 LESSONS = Path(__file__).resolve().parent
 REPO_ROOT = LESSONS.parent
-# A time quoted "about" X passes while the run measures between X/4 and 4X: these lessons run on
-# shared 2-core machines, and the load of the others' jobs moves a time by up to 4x (lesson 01's
-# prefill measured 104 and 180 tok/s in two runs minutes apart at load average 6; an earlier text
-# said 440 on a quieter machine). A count must match exactly.
-TIMING_TOLERANCE = 4.0
 # Narrow enough to be read in any terminal: every line a lesson prints must fit.
 COLUMNS = 80
 
@@ -58,7 +58,7 @@ class Fact(BaseModel):
     value: str
     """The number as printed (thousands separators allowed): the text quotes these characters."""
     timing: bool
-    """True for a time, which varies from run to run and is compared within TIMING_TOLERANCE."""
+    """True for a time: it varies from run to run and machine to machine, so only its presence is checked."""
     skipped: bool = False
     """True when the lesson did not measure it this run (`fact NAME ? why`): its quotes are not checked."""
 
@@ -102,16 +102,7 @@ def disagreements(text: str, facts: dict[str, Fact]) -> list[str]:
             problems.append(f"fact {name}: the lesson printed {printed.value!r}, not a number")
         elif not printed.timing and _number(quoted) != _number(printed.value):
             problems.append(f"fact {name}: the text says {quoted}, the lesson printed {printed.value}")
-        elif printed.timing and not _within(_number(quoted), _number(printed.value)):
-            problems.append(f"fact {name}: the text says about {quoted}, this run measured {printed.value} "
-                            f"(more than {TIMING_TOLERANCE:g}x apart)")
     return problems
-
-
-def _within(quoted: float, measured: float) -> bool:
-    if quoted <= 0 or measured <= 0:
-        return quoted == measured
-    return 1 / TIMING_TOLERANCE <= measured / quoted <= TIMING_TOLERANCE
 
 
 def rewrite(text: str, facts: dict[str, Fact]) -> str:

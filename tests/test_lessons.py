@@ -121,9 +121,12 @@ def test_a_stale_count_is_caught_and_a_time_is_read_as_about():
     printed = facts.read_facts("prose\nfact prompt_tokens = 13\nfact ttft_ms ~ 40\n")
     text = "a <!-- fact prompt_tokens -->14-token prompt, about <!-- fact ttft_ms -->25 ms"
     assert facts.disagreements(text, printed) == ["fact prompt_tokens: the text says 14, the lesson printed 13"]
-    # A time is stale only when it is off by more than the tolerance.
-    assert facts.disagreements("<!-- fact ttft_ms -->400", printed) != []
+    # A time is what one run measured on the machine that wrote the text: another machine may be
+    # ten times faster (CI decoded a toy at 104 tok/s where the text said 22), so it is not held to a range.
+    assert facts.disagreements("<!-- fact ttft_ms -->400", printed) == []
+    # But a time the lesson no longer measures, or measures as something that is not a number, is stale.
     assert facts.disagreements("<!-- fact unknown -->1", printed) != []
+    assert facts.disagreements("<!-- fact ttft_ms -->40", facts.read_facts("fact ttft_ms ~ n/a\n")) != []
     fresh = "a <!-- fact prompt_tokens -->13-token prompt, about <!-- fact ttft_ms -->40 ms"
     assert facts.rewrite(text, printed) == fresh
 
@@ -141,5 +144,5 @@ def test_a_fact_the_run_did_not_measure_is_not_checked():
     assert facts.disagreements(text, printed) == []
     assert facts.disagreements("<!-- fact vocab -->512", printed) != []
     assert facts.rewrite(text, printed) == text
-    # Measured, the runner's own run time is checked again.
-    assert facts.disagreements(text, facts.facts_of_run("fact vocab = 1024\n", 3.0)) != []
+    # Measured, the runner's own run time is there to be quoted again.
+    assert "run_s" in facts.facts_of_run("fact vocab = 1024\n", 3.0)
