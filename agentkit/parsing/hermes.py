@@ -18,7 +18,6 @@ from typing import Any
 
 from agentkit.parsing.messages import FIX_BY_DIALECT, make_issue, snippet_at
 from agentkit.parsing.schema import LiteralRefused, python_literal
-from agentkit.parsing.tags import NON_SPACE
 from agentkit.parsing.types import BlockResult, ToolCall
 
 DECODER = json.JSONDecoder(strict=False)
@@ -84,7 +83,7 @@ def plain_arguments(text: str, start: int, end: int) -> tuple[str, dict] | None:
     except (ValueError, RecursionError):  # the general path says what went wrong
         return None
     # `stop > end`: a string ran on past the block's end, which the general path reports.
-    if type(value) is not dict or stop > end or NON_SPACE.search(text, stop, end):
+    if type(value) is not dict or stop > end or (stop < end and not text[stop:end].isspace()):
         return None
     name, arguments = value.get("name"), value.get("arguments")
     if type(name) is not str or type(arguments) is not dict:
