@@ -120,39 +120,37 @@ Streaming
 ## Performance
 
 `python benchmarks/bench_parsing.py`, CPython 3.11.7, against mlx-lm 0.32.2,
-pydantic 2.14, measured on a 2-core machine shared with another job that kept
-both cores busy (five runs; the ratios are measured side by side, each
-parser's best of five, but the load moved even them from run to run):
+pydantic 2.14, on a 2-core machine: five runs with the machine otherwise
+quiet, and three while the test suite kept both cores busy. The ratios are
+side by side, each parser's best of five in the same run.
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 1.6-2.4 MB/s, 0.73-1.07x the time (median 0.98x) of
-  mlx_lm.server's own path on the same chunks (its per-token
-  `TextStateMachine`, then its parser per block; the server runs that loop
-  for non-streaming requests too). So JSON-aware block ends, values that hold
-  markup, recovery and typed results cost about what the server's loop
-  costs: over 400,000 tokens a second even on this loaded machine, far
-  above any model's speed.
-- Whole outputs (`parse_assistant`): 55-90 MB/s, 0.95-1.52x the time
-  (median 1.23x) of mlx-lm's bare parsers (62-111 MB/s: a `str.split` and one
-  `json.loads` or regex per block, with no reasoning split, no JSON-aware
-  block end, no recovery, no validation). A plain block (one clean call,
-  nothing in it that reads as markup) is read where it lies in the output,
-  by one JSON decode or two regexes, the block scanner is skipped, and its
-  `ToolCall` and the `ParsedTurn` are built without validating again what
-  the parser has just checked (`types.built`). What is left is mostly the
-  typed results themselves: even unvalidated, making the pydantic models
-  costs nearly as much as mlx-lm's whole parse of a Hermes output, and a
-  plain answer, which the bare parsers only split, is mostly its
-  `ParsedTurn`. XML outputs, whose values the bare parser also types by
-  the schema, take about the same time in both.
-- Time per KB from 1 KB to 1 MB stays flat within the machine's noise, so the
-  work is linear (two of the runs): streaming 240-640 us/KB from 4 KB on,
-  whole outputs at most 1.7 us/KB for text from 16 KB on and at most 6.4 for
-  one huge call.
-  Per-KB time at 1 MB over that at 16 KB: 0.26-1.65 in one run, 0.27-1.00
-  in the other (below 1, the fixed cost per output fading; the first run's
-  1.63 and 1.65, streamed text and XML call, were 0.85 and 0.78 in the
-  second: the load, not the size).
+  2000 calls: 3.1-3.4 MB/s (over 780,000 tokens a second), 0.93-0.96x the
+  time (median 0.96x) of mlx_lm.server's own path on the same chunks (its
+  per-token `TextStateMachine`, then its parser per block; the server runs
+  that loop for non-streaming requests too); 0.94-0.98x in the loaded runs.
+  So JSON-aware block ends, values that hold markup, recovery and typed
+  results cost no more than the server's loop.
+- Whole outputs (`parse_assistant`): 141-147 MB/s, 0.92-0.95x the time
+  (median 0.92x) of mlx-lm's bare parsers (133-136 MB/s: a `str.split` and
+  one `json.loads` or regex per block, with no reasoning split, no
+  JSON-aware block end, no recovery); 0.92-0.95x in the loaded runs. A
+  plain block (one clean call, nothing in it that reads as markup) is read
+  where it lies in the output, by one JSON decode or two regexes, and the
+  block scanner is skipped. The results are slotted dataclasses built with
+  positional arguments: a pydantic `ToolCall` cost 1.4 us to build, a
+  dataclass 0.53 from keywords and 0.24 from positions, and before they
+  were dataclasses the whole-output parse took 0.95-1.52x (median 1.23x)
+  mlx-lm's time. What is left over the bare parsers is in plain answers
+  (which they only split; 2.5x their time) and Hermes calls (1.3x, a JSON
+  decode each for both); XML outputs, whose values the bare parser also
+  types by the schema, take 0.73x.
+- Time per KB from 1 KB to 1 MB stays flat or falls as the fixed cost per
+  output fades: per-KB time at 1 MB over that at 16 KB was 0.41-1.00 in
+  all five quiet runs. Streaming takes about 195-240 us/KB from 16 KB on
+  (the first run read 350 at the small sizes, the machine still settling),
+  whole outputs at most 0.3 us/KB for text and 2.0 for one huge call from
+  64 KB on.
 """
 
 from agentkit.parsing.messages import message_for_model

@@ -2,10 +2,10 @@
 
 All of them are small slotted dataclasses, not pydantic models. A parser makes
 them from values it has just checked, so validating them again would only cost
-time: building one is about four times cheaper than building a pydantic model
-(0.36 against 1.4 us for a `ToolCall`), which matters because a plain answer's
-whole parse is little more than its `ParsedTurn`, and a streaming parser makes
-one event per token. The pydantic models that carry them across module
+time: a `ToolCall` dataclass costs 0.24 us to build from positional arguments
+and 0.53 from keywords, against 1.4 for a pydantic model of it. That matters
+because a plain answer's whole parse is little more than its `ParsedTurn`,
+and a streaming parser makes one event per token. The pydantic models that carry them across module
 boundaries (`trace.Turn`, which the agent loop writes to traces) accept them as
 they are, and serialize and re-read them like any field: pydantic knows
 dataclasses. Treat them as read-only.
