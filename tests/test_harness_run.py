@@ -195,3 +195,22 @@ def test_results_are_written_before_the_report_is_printed(summary, tmp_path, mon
     with pytest.raises(RuntimeError):
         compare.publish(summary, tmp_path / "out", Console(record=True))
     assert (tmp_path / "out" / "summary.json").is_file() and (tmp_path / "out" / "report.html").is_file()
+
+
+def test_both_reports_say_a_comparison_stopped_early_and_what_did_not_run(summary):
+    # Read later, from report.html or a reprinted report, a stopped comparison must not pass for a whole one.
+    setup = summary.setup.model_copy(update={"stopped": "the server for moe was killed by SIGKILL",
+                                             "not_run": {"dense": [], "moe": ["weather-r0", "math-r0"]}})
+    stopped = summary.model_copy(update={"setup": setup})
+    html = render_html(stopped)
+    assert 'id="stopped"' in html and "This comparison stopped early:" in html
+    assert "the server for moe was killed by SIGKILL" in html and "<b>moe</b> 2 (weather-r0, math-r0)" in html
+    console = Console(record=True, width=80)
+    print_report(stopped, console)
+    flat = " ".join(console.export_text().split())
+    assert "stopped early: the server for moe was killed by SIGKILL; not run: dense 0, moe 2" in flat
+    # A whole comparison says nothing of the kind.
+    assert 'id="stopped"' not in render_html(summary)
+    console = Console(record=True, width=80)
+    print_report(summary, console)
+    assert "stopped early" not in console.export_text()
