@@ -50,7 +50,7 @@ def print_report(summary: CompareSummary, console: Console) -> None:
         (b, "bold"), f": {summary.passed[b]}/{summary.models[b].runs} right, {_count(summary, b)}. ",
         f"Decisions differ on: {', '.join(summary.diverged) or 'no task'}"))
     if setup.stopped:
-        skipped = ", ".join(f"{label} {len(ids)}" for label, ids in setup.not_run.items())
+        skipped = ", ".join(f"{label} {len(ids)}" for label, ids in setup.not_run.items()) or "none listed"
         console.print(Text(f"stopped early: {setup.stopped}; not run: {skipped} (not counted as model failures)",
                            style="red"), soft_wrap=True)
 
