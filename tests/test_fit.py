@@ -256,3 +256,27 @@ def test_fit_says_how_many_machines_and_what_each_holds(capsys):
                  "--tensor", "--chip", "M4 Pro"]) == 0
     out = capsys.readouterr().out
     assert "1/2 of each" in out and "all-reduces" in out and "tok/s" in out
+
+
+def test_a_pipeline_rank_holds_the_cache_and_weights_of_its_own_layers():
+    # Qwen3.6-27B over three machines: 22, 21 and 21 layers. Only every fourth layer is attention,
+    # so rank 0 (layers 42-63) holds six of the 16 attention layers' caches, not 22/64 of the cache.
+    from agentkit.sizing.split import plan_split, shared_params
+
+    report = fit(str(QWEN36_DENSE / "config.json"), bits=8, context=32768)
+    plan = plan_split(report, num_layers=64, hidden_size=5120, machines=3)
+    assert [r.layers for r in plan.ranks] == ["42-63 (22)", "21-41 (21)", "0-20 (21)"]
+    per_attention_layer = report.kv_bytes // 16
+    assert [r.kv_bytes for r in plan.ranks] == [6 * per_attention_layer, 5 * per_attention_layer,
+                                                 5 * per_attention_layer]
+    # Each rank has 16 Gated DeltaNet layers, so the same fixed state.
+    assert [r.state_bytes for r in plan.ranks] == [report.fixed_state_bytes // 3] * 3
+    # The two kinds of layer differ in weights: the ranks' weights are the sums of their own layers'.
+    per_layer = report.params.per_layer
+    assert len(set(per_layer)) == 2 and len(per_layer) == 64
+    per_param = report.weights_bytes / report.params.total
+    for rank, held in zip(plan.ranks, (range(42, 64), range(21, 42), range(0, 21))):
+        assert rank.weights_bytes == round((shared_params(report) + sum(per_layer[i] for i in held)) * per_param)
+    # Every rank keeps the embeddings, the head and the final norm; the layers are shared out once.
+    extra = 2 * shared_params(report) * per_param
+    assert abs(sum(r.weights_bytes for r in plan.ranks) - (report.weights_bytes + extra)) <= 3

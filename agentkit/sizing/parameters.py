@@ -34,6 +34,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 _ROUTED_EXPERT = re.compile(r"\.(experts|switch_mlp)\.")
+_LAYER = re.compile(r"(?:^|\.)layers\.(\d+)\.")
 _NOT_LOADED = re.compile(r"(^|\.)(visual|vision_tower|vision_model|mtp)\.")
 _DTYPE_BYTES = {"F64": 8, "I64": 8, "U64": 8, "F32": 4, "I32": 4, "U32": 4, "F16": 2, "BF16": 2,
                 "I16": 2, "U16": 2, "I8": 1, "U8": 1, "BOOL": 1, "F8_E4M3": 1, "F8_E5M2": 1}
@@ -58,6 +59,9 @@ class ParameterCount(BaseModel):
     """Bytes of the weights as stored on disk; None when counted from config.json."""
     source: Literal["safetensors", "config"]
     """Where the count came from: the weight files' headers, or config.json."""
+    per_layer: list[int] = []
+    """Parameters of each decoder layer, by index (`...layers.N....`): a hybrid's attention
+    and Gated DeltaNet layers differ, and a split by layers needs to know by how much."""
 
     @property
     def active(self) -> int:
@@ -105,8 +109,18 @@ def count_parameters(directory: Path | None, config: dict[str, Any]) -> Paramete
         num_experts=num_experts,
         experts_per_token=int(text.get("num_experts_per_tok") or 0) if num_experts else 0,
         input_embedding=sum(n for name, n in sizes.items() if "embed_tokens" in name),
-        tied_embeddings=tied, stored_bytes=stored, source=source,
+        tied_embeddings=tied, stored_bytes=stored, source=source, per_layer=_per_layer(sizes),
     )
+
+
+def _per_layer(sizes: dict[str, int]) -> list[int]:
+    """Parameters by decoder layer index; [] when the names carry no layer numbers."""
+    counts: dict[int, int] = {}
+    for name, size in sizes.items():
+        found = _LAYER.search(name)
+        if found:
+            counts[int(found[1])] = counts.get(int(found[1]), 0) + size
+    return [counts.get(i, 0) for i in range(max(counts) + 1)] if counts else []
 
 
 def safetensors_header(file: Path) -> dict[str, Any]:

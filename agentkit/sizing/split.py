@@ -16,8 +16,13 @@ mlx_lm splits a model across the ranks of `mlx.launch` in one of two ways
   in an all-reduce (after attention and after the MLP), two synchronizations
   per layer per token over the link between the machines.
 
-Layers are taken to weigh the same: for hybrids (three linear-attention
-layers to one full-attention layer) the per-rank numbers are approximate.
+A pipeline rank's numbers are summed layer by layer: in a hybrid (three
+Gated DeltaNet layers to one full-attention layer) only the attention layers
+grow a KV cache and only the others keep a fixed state, so a rank whose run of
+layers holds one attention layer more than its neighbour's holds more of the
+cache; and the two kinds of layer differ in weights too (3% in Qwen3.6-27B).
+Weights are shared out by parameter count, which is exact for weights stored
+at one precision.
 """
 
 from __future__ import annotations
@@ -68,29 +73,45 @@ class SplitPlan(BaseModel):
 
 
 def shared_params(report: FitReport) -> int:
-    """Parameters every pipeline rank keeps: the embedding table and, when separate, the output head."""
+    """Parameters every pipeline rank keeps: the embedding table, the output head when
+    separate, and the final norm (all that is outside the decoder layers)."""
     p = report.params
+    if layer_params(report):
+        return p.total - sum(p.per_layer)
     return p.input_embedding * (1 if p.tied_embeddings else 2)
+
+
+def layer_params(report: FitReport) -> list[int]:
+    """Parameters of each decoder layer, when the count could tell the layers apart; else []."""
+    per_layer = report.params.per_layer
+    return per_layer if len(per_layer) == len(report.layers) and all(per_layer) else []
 
 
 def plan_split(report: FitReport, num_layers: int, hidden_size: int, machines: int,
                parallel: Parallel = "pipeline") -> SplitPlan:
     """What each of `machines` ranks holds, and what crosses between them per token."""
-    bits = report.bits_per_weight
-    shared = round(shared_params(report) * bits / 8)
-    layer_weights = report.weights_bytes - shared
     ranks = []
     if parallel == "pipeline":
+        # Bytes per parameter as the report counts them (quantization scales included).
+        per_param = report.weights_bytes / report.params.total
+        shared = shared_params(report)
+        # Without per-layer counts (or caches), every layer is taken to weigh the same.
+        params = layer_params(report) or [(report.params.total - shared) / num_layers] * num_layers
+        caches = report.layers if len(report.layers) == num_layers else None
         # mlx_lm's even split: the low ranks get the extra layers, rank 0 runs the last ones.
         base, extra = divmod(num_layers, machines)
         counts = [base + (1 if r < extra else 0) for r in range(machines)]
         for rank, count in enumerate(counts):
             start = sum(counts[rank + 1:])
-            share = count / num_layers
+            held = range(start, start + count)
+            if caches is not None:
+                kv = sum(caches[i].bytes_per_token for i in held) * report.context
+                state = sum(caches[i].fixed_bytes for i in held)
+            else:
+                kv, state = report.kv_bytes * count / num_layers, report.fixed_state_bytes * count / num_layers
             ranks.append(RankShare(rank=rank, layers=f"{start}-{start + count - 1} ({count})",
-                                   weights_bytes=shared + round(layer_weights * share),
-                                   kv_bytes=round(report.kv_bytes * share),
-                                   state_bytes=round(report.fixed_state_bytes * share)))
+                                   weights_bytes=round((shared + sum(params[i] for i in held)) * per_param),
+                                   kv_bytes=round(kv), state_bytes=round(state)))
         # One vector per boundary, then the last hidden state gathered back to every rank.
         transfers = (machines - 1) + 1
         transfer = hidden_size * ACTIVATION_BYTES
