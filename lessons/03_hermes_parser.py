@@ -61,7 +61,8 @@ def naive_verdict(case) -> str:
     except (ValueError, AttributeError, TypeError) as error:
         return f"raised {type(error).__name__}"
     if calls != case.calls:
-        return "wrong: " + json.dumps(calls)[:60]
+        shown = json.dumps(calls)
+        return "wrong: " + (shown if len(shown) <= 60 else shown[:57] + "...")
     return "right" if not case.codes else "right calls, problem not reported"
 
 

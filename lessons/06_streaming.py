@@ -133,7 +133,8 @@ def step_3_three_characters(console: Console, text: str, opened: bool) -> None:
     console.print("(as a proxy, a byte stream or another server may cut it)")
     chunks = [text[i:i + 3] for i in range(0, len(text), 3)]
     leaked = leaks(naive_stream(chunks, opened))
-    console.print(f"naive streamer leaked {len(leaked)} pieces of markup: {leaked[:12]}...", markup=False)
+    more = f" and {len(leaked) - 12} more" if len(leaked) > 12 else ""
+    console.print(f"naive streamer leaked {len(leaked)} pieces of markup: {leaked[:12]}{more}", markup=False)
     fact("leaked_pieces", len(leaked))
     parser = StreamParser(prompt_opened_think=opened)
     events = [event for chunk in chunks for event in parser.feed(chunk)] + parser.close()

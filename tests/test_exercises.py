@@ -276,3 +276,16 @@ def test_types_are_compared_strictly(tmp_path, capsys, monkeypatch):
     assert outcome["well-formed"][0] == "pass"
     assert outcome["integer and boolean by schema"][0] == "FAIL"
     assert outcome["number by schema"][0] == "FAIL"
+
+
+def test_a_failure_shows_where_two_long_values_differ():
+    # Lesson 04's case 21: the values share their first 150 characters; cut at the start, both
+    # printed the same and the learner could not see what their parser dropped.
+    from grading import where_they_differ
+
+    common = "Example:\n<tool_call>\n<function=get_forecast>\n" * 4
+    want, have = where_they_differ([{"content": common + "Paris</tool_call>\nend"}], [{"content": common + "Paris"}])
+    assert want != have and "</tool_call>\\nend" in want and have.endswith('Paris"}]')
+    assert want.startswith("...") and have.startswith("...")
+    # Short values are shown whole.
+    assert where_they_differ([1, 2], [1, 3]) == ("[1, 2]", "[1, 3]")

@@ -172,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.init is not None:
         return init(args.exercise, args.init)
 
-    console = Console(width=max(Console().width, 110))
+    console = Console()  # the learner's own width: the table folds its cells to fit 80 columns
     if args.solution:
         if exercise.solution is None:
             print(f"agentkit has no function in the {args.exercise} exercise's shape; "

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from types import SimpleNamespace
 
 from cases import HERMES_CASES, XML_CASES, XML_TOOLS, Case
-from grading import Check, canonical, short
+from grading import Check, canonical, short, where_they_differ
 
 Parser = Callable[[Case], tuple[list[dict], list[str]]]
 
@@ -46,7 +46,8 @@ def compare(result: object, case: Case) -> str | None:
     calls, codes = result
     problems = []
     if canonical(calls) != canonical(case.calls):
-        problems.append(f"calls: expected {short(case.calls)}, got {short(calls)}")
+        want, have = where_they_differ(case.calls, calls)
+        problems.append(f"calls: expected {want}, got {have}")
     if sorted(map(str, codes)) != sorted(case.codes):
         problems.append(f"codes: expected {sorted(case.codes)}, got {sorted(map(str, codes))}")
     return "\n".join(problems) or None

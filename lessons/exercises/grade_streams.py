@@ -13,7 +13,7 @@ from __future__ import annotations
 import random
 from typing import Any
 
-from grading import Check, short
+from grading import Check, short, where_they_differ
 
 # -- think splitting ------------------------------------------------------------
 
@@ -174,7 +174,8 @@ def every_cutting(name: str, text: str, opened: bool, hint: str, cuttings: int =
                     return (f"{label} {short(chunks, 100)}: the {part} deltas add up to {short(have, 120)}, "
                             f"expected {short(want, 120)}{leak}")
             if got_calls != calls:
-                return f"{label} {short(chunks, 100)}: calls {short(got_calls)}, expected {short(calls)}"
+                want, have = where_they_differ(calls, got_calls)
+                return f"{label} {short(chunks, 100)}: calls {have}, expected {want}"
         return None
 
     return Check(name, check, hint)

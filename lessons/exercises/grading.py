@@ -95,6 +95,20 @@ def short(value: Any, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+def where_they_differ(expected: Any, got: Any, limit: int = 160) -> tuple[str, str]:
+    """Both values as JSON, cut to the same window around the first character where they
+    differ: cut at the start instead, two long values that differ near their ends would
+    print the same."""
+    want, have = (json.dumps(value, ensure_ascii=False, default=repr) for value in (expected, got))
+    at = next((i for i, (a, b) in enumerate(zip(want, have)) if a != b), min(len(want), len(have)))
+    start = max(0, min(at - limit // 3, max(len(want), len(have)) - limit))
+    return _window(want, start, limit), _window(have, start, limit)
+
+
+def _window(text: str, start: int, limit: int) -> str:
+    return ("..." if start > 0 else "") + text[start : start + limit] + ("..." if start + limit < len(text) else "")
+
+
 class CaseTimeout(Exception):
     """A case ran past its time limit."""
 
@@ -123,9 +137,10 @@ class time_limit:
 def report(console: Console, title: str, cases: list[Check], failures: dict[str, str]) -> None:
     table = Table(title=title, title_justify="left", show_lines=True)
     table.add_column("#", justify="right")
-    table.add_column("case")
+    table.add_column("case", overflow="fold")
     table.add_column("result")
-    table.add_column("what is wrong / hint")
+    # Fold, never cut: the end of a long value is often exactly where it went wrong.
+    table.add_column("what is wrong / hint", overflow="fold")
     for number, case in enumerate(cases, start=1):
         failure = failures.get(case.name)
         if failure is None:
