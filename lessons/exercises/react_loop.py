@@ -26,6 +26,7 @@ from agentkit.agents.guards import Guards
 from agentkit.agents.model_call import AgentModel
 from agentkit.agents.react import run_tool  # noqa: F401  (runs one call and records it)
 from agentkit.client import Client, History
+from agentkit.client.history import served_dialect
 from agentkit.prompts import render_prompt
 from agentkit.tools import ToolBox
 from agentkit.trace.events import GuardEvent  # noqa: F401  (record what a guard told the model)
@@ -37,6 +38,11 @@ def react(client: Client, toolbox: ToolBox, task: str, config: AgentConfig | Non
     """Run the ReAct loop on `task` until the model answers without a call."""
     config, tracer = config or AgentConfig(), tracer or Tracer()
     model, guards = AgentModel(client, config, tracer), Guards(config, tracer)  # noqa: F841
-    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking)
+    # dialect: the tool-call format the served chat template writes (None when the client cannot
+    # tell). In raw mode the model may write a call in the other format; History then echoes that
+    # turn as written, because the template would re-render the call in its own format, other
+    # tokens than the model generated, and the server's prompt cache would miss from there on.
+    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking,
+                      dialect=served_dialect(client))
     history.add_user(task)
     raise NotImplementedError("write the loop: see '2. The kit's react()' of the lesson")

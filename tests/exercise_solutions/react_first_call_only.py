@@ -7,6 +7,7 @@ from agentkit.agents.guards import Guards
 from agentkit.agents.model_call import AgentModel
 from agentkit.agents.react import run_tool
 from agentkit.client import History
+from agentkit.client.history import served_dialect
 from agentkit.prompts import render_prompt
 from agentkit.trace.events import GuardEvent
 from agentkit.trace.tracer import Tracer
@@ -15,7 +16,8 @@ from agentkit.trace.tracer import Tracer
 def react(client, toolbox, task, config=None, tracer=None) -> ReactResult:
     config, tracer = config or AgentConfig(), tracer or Tracer()
     model, guards = AgentModel(client, config, tracer), Guards(config, tracer)
-    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking)
+    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking,
+                      dialect=served_dialect(client))
     history.add_user(task)
     observations = []
     for step in range(1, config.max_steps + 1):

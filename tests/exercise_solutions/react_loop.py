@@ -7,6 +7,7 @@ from agentkit.agents.guards import Guards
 from agentkit.agents.model_call import AgentModel
 from agentkit.agents.react import run_tool
 from agentkit.client import History
+from agentkit.client.history import served_dialect
 from agentkit.prompts import render_prompt
 from agentkit.trace.events import GuardEvent
 from agentkit.trace.tracer import Tracer
@@ -15,7 +16,12 @@ from agentkit.trace.tracer import Tracer
 def react(client, toolbox, task, config=None, tracer=None) -> ReactResult:
     config, tracer = config or AgentConfig(), tracer or Tracer()
     model, guards = AgentModel(client, config, tracer), Guards(config, tracer)
-    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking)
+    # dialect: the tool-call format the served chat template writes (None when the client cannot
+    # tell). In raw mode the model may write a call in the other format; History then echoes that
+    # turn as written, because the template would re-render the call in its own format, other
+    # tokens than the model generated, and the server's prompt cache would miss from there on.
+    history = History(system=render_prompt("react_system"), tools=toolbox.schemas(), thinking=config.thinking,
+                      dialect=served_dialect(client))
     history.add_user(task)
     observations = []
     for step in range(1, config.max_steps + 1):
