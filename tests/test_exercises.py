@@ -53,6 +53,13 @@ WRONG = {
 }
 
 
+# More mistakes in the ReAct loop: the run ends short.
+REACT_WRONG = {
+    "react_stops_after_call.py": ("one call, then the answer", "your loop made 1 request; expected 2 (did it stop "
+                                  "after the tool call instead of sending the result back?)"),
+}
+
+
 def grade(capsys, monkeypatch, *args: str) -> tuple[int, str, str]:
     monkeypatch.setenv("COLUMNS", "250")
     code = check.main(list(args))
@@ -108,6 +115,32 @@ def test_a_plausible_wrong_solution_fails_with_what_is_wrong(name, capsys, monke
     result, detail = rows(out)[case]
     assert result == "FAIL"
     assert " ".join(words.split()) in detail, detail
+
+
+@pytest.mark.parametrize("file", list(REACT_WRONG))
+def test_a_react_loop_that_ends_short_is_told_so(file, capsys, monkeypatch):
+    case, words = REACT_WRONG[file]
+    code, out, _ = grade(capsys, monkeypatch, "react", "--file", str(SOLUTIONS / file))
+    assert code == 1
+    result, detail = rows(out)[case]
+    assert result == "FAIL"
+    assert " ".join(words.split()) in detail, detail
+    # Too few requests is what the loop did, never a crash in the learner's code.
+    assert "IndexError" not in out and "raised" not in detail, detail
+
+
+def test_reading_a_request_the_loop_never_made_fails_the_case_plainly():
+    from agentkit.agents import AgentConfig
+    from agentkit.client.scripted import text_turn
+    from grade_agents import run_agent
+    from grading import CaseFailure
+
+    def asks_once(client, toolbox, task, config, tracer):
+        return client.complete([{"role": "user", "content": task}])
+
+    run = run_agent(asks_once, [text_turn("a"), text_turn("b")], AgentConfig())
+    with pytest.raises(CaseFailure, match="your loop made 1 request; the case reads request 2"):
+        run.sent(2)
 
 
 @pytest.mark.parametrize("name", [name for name, e in check.EXERCISES.items() if e.solution is not None])

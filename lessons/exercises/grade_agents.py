@@ -42,7 +42,12 @@ class Run:
     observations: list[str] = field(default_factory=list)
 
     def sent(self, request: int) -> list[dict]:
-        """The messages of request `request` (1-based)."""
+        """The messages of request `request` (1-based); fails the case when the loop made fewer."""
+        made = len(self.client.requests)
+        if request > made:
+            # The checks call too_few_requests first, with a guess at why; this is the backstop, so
+            # that a short run reads as what the loop did, never as an IndexError in the learner's code.
+            raise CaseFailure(f"your loop made {how_many_requests(made)}; the case reads request {request}")
         return self.client.requests[request - 1].messages
 
 
@@ -65,6 +70,18 @@ def extra_request(run: Run) -> str | None:
     return None
 
 
+def too_few_requests(run: Run, guess: str) -> str | None:
+    """The usual message when the agent stopped before the script's last turn, with a guess at why."""
+    made, expected = len(run.client.requests), len(run.client.turns)
+    if made >= expected:
+        return None
+    return f"your loop made {how_many_requests(made)}; expected {expected} ({guess})"
+
+
+def how_many_requests(count: int) -> str:
+    return f"{count} request" if count == 1 else f"{count} requests"
+
+
 def observation(name: str, arguments: dict) -> str:
     with tempfile.TemporaryDirectory() as workspace:
         return example_tools(workspace).run(name, arguments).content
@@ -82,6 +99,9 @@ def tool_results_after_step(run: Run, request: int) -> list[dict]:
 
 # -- ReAct -------------------------------------------------------------------------------
 
+STOPPED_AFTER_CALL = "did it stop after the tool call instead of sending the result back?"
+STOPPED_AFTER_CALLS = "did it stop after the tool calls instead of sending the results back?"
+
 
 def react_case(name: str, turns: list[Turn], check: Callable[[Run], str | None], hint: str,
                config: AgentConfig | None = None) -> Check:
@@ -89,7 +109,7 @@ def react_case(name: str, turns: list[Turn], check: Callable[[Run], str | None],
 
 
 def answers_at_once(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, "did it ask the model at all?"):
         return problem
     system, user = {"role": "system", "content": render_prompt("react_system")}, {"role": "user", "content": TASK}
     if run.sent(1)[:2] != [system, user]:
@@ -100,7 +120,7 @@ def answers_at_once(run: Run) -> str | None:
 
 
 def one_call(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALL):
         return problem
     roles = [m["role"] for m in run.sent(2)]
     if roles != ["system", "user", "assistant", "tool"]:
@@ -110,7 +130,7 @@ def one_call(run: Run) -> str | None:
 
 
 def parallel_calls(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALLS):
         return problem
     results = tool_results_after_step(run, 2)
     ids = run.client.turns[0].call_ids
@@ -124,7 +144,8 @@ def parallel_calls(run: Run) -> str | None:
 
 
 def tool_error(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    guess = "did it stop at the tool's error instead of sending it back as the observation?"
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, guess):
         return problem
     sent = tool_results_after_step(run, 2)
     if not sent or not sent[0]["content"].startswith("Error:"):
@@ -158,7 +179,9 @@ def repeated_calls(run: Run) -> str | None:
 
 
 def malformed_call(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    guess = ("did it take the malformed turn, which has no parsed call, for the answer? guards.after_calls "
+             "raises ModelMistake for it first")
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, guess):
         return problem
     want = render_prompt("guard_parse_error", problems=message_for_model(run.client.turns[0].errors))
     told = run.sent(2)[-1]
@@ -169,7 +192,7 @@ def malformed_call(run: Run) -> str | None:
 
 
 def traced(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run):
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALLS):
         return problem
     kinds = [e.type for e in run.tracer.events if e.type in ("model_call", "tool_call", "tool_result")]
     want = ["model_call", "tool_call", "tool_result", "tool_call", "tool_result", "model_call"]
