@@ -53,10 +53,14 @@ WRONG = {
 }
 
 
-# More mistakes in the ReAct loop: the run ends short.
+# More mistakes in the ReAct loop: the run ends short, or a message is missing from the history.
 REACT_WRONG = {
     "react_stops_after_call.py": ("one call, then the answer", "your loop made 1 request; expected 2 (did it stop "
                                   "after the tool call instead of sending the result back?)"),
+    "react_drops_tool_message.py": ("one call, then the answer", "request 2 sent system, user, assistant; expected "
+                                    "system, user, assistant, tool: missing the tool result after the assistant "
+                                    "turn (send each result back with history.add_tool_result(call_id, "
+                                    "result.content))"),
 }
 
 
@@ -118,7 +122,7 @@ def test_a_plausible_wrong_solution_fails_with_what_is_wrong(name, capsys, monke
 
 
 @pytest.mark.parametrize("file", list(REACT_WRONG))
-def test_a_react_loop_that_ends_short_is_told_so(file, capsys, monkeypatch):
+def test_a_react_loop_that_ends_short_or_drops_a_message_is_told_which(file, capsys, monkeypatch):
     case, words = REACT_WRONG[file]
     code, out, _ = grade(capsys, monkeypatch, "react", "--file", str(SOLUTIONS / file))
     assert code == 1
@@ -127,6 +131,23 @@ def test_a_react_loop_that_ends_short_is_told_so(file, capsys, monkeypatch):
     assert " ".join(words.split()) in detail, detail
     # Too few requests is what the loop did, never a crash in the learner's code.
     assert "IndexError" not in out and "raised" not in detail, detail
+
+
+@pytest.mark.parametrize("got, words", [
+    (["system", "user", "tool", "assistant"], "out of order: message 3 is the tool result, expected the assistant turn"),
+    (["system", "user", "assistant", "user"], "missing the tool result after the assistant turn, a user message in "
+                                              "its place"),
+    (["system", "user", "assistant", "assistant", "tool"], "an extra assistant turn after the assistant turn "
+                                                           "(add each turn once)"),
+    (["user", "assistant", "tool"], "missing the system prompt at the start"),
+])
+def test_a_wrong_role_sequence_names_what_is_missing_extra_or_out_of_order(got, words):
+    import grade_agents
+
+    said = grade_agents.roles_differ(2, ["system", "user", "assistant", "tool"], got)
+    assert said.startswith(f"request 2 sent {', '.join(got)}; expected system, user, assistant, tool: ")
+    assert words in said, said
+    assert grade_agents.roles_differ(2, ["system", "user"], ["system", "user"]) is None
 
 
 def test_reading_a_request_the_loop_never_made_fails_the_case_plainly():

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import json
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from difflib import SequenceMatcher
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import Any
@@ -122,10 +123,8 @@ def answers_at_once(run: Run) -> str | None:
 def one_call(run: Run) -> str | None:
     if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALL):
         return problem
-    roles = [m["role"] for m in run.sent(2)]
-    if roles != ["system", "user", "assistant", "tool"]:
-        return (f"request 2 sent {roles}; expected system, user, assistant, tool: the assistant turn goes into "
-                "the history before its results, or the model never sees that it asked")
+    if problem := roles_differ(2, ["system", "user", "assistant", "tool"], [m["role"] for m in run.sent(2)]):
+        return problem
     return answer_is(run, "12 °C in Paris.") or observations_are(run, [observation(*PARIS)])
 
 
@@ -226,6 +225,67 @@ def outcome(run: Run) -> str:
     if run.error is not None:
         return f"{type(run.error).__name__}: {run.error}"
     return f"answer {getattr(run.result, 'answer', run.result)!r}"
+
+
+ROLE_NAMES = {"system": "system prompt", "user": "user message", "assistant": "assistant turn", "tool": "tool result"}
+MISSING_FIXES = {
+    "system": "start the History with system=render_prompt('react_system')",
+    "user": "add the task with history.add_user(task) before the first request",
+    "assistant": "add the turn with history.add_assistant(turn) before its results, or the model never sees that "
+                 "it asked",
+    "tool": "send each result back with history.add_tool_result(call_id, result.content)",
+}
+EXTRA_FIXES = {
+    "system": "one system prompt, at the start",
+    "user": "a user message is the task or a guard's warning; results go back as tool messages",
+    "assistant": "add each turn once",
+    "tool": "send one result per call",
+}
+OTHER_ROLE = "a history holds system, user, assistant and tool messages"
+
+
+def roles_differ(request: int, expected: list[str], got: list[str]) -> str | None:
+    """None when request `request` sent the expected roles, else what is missing, extra or out of order."""
+    if got == expected:
+        return None
+    differences = role_differences(expected, got)
+    # One fix, for the first difference: the others often follow from it.
+    return (f"request {request} sent {', '.join(got) or 'no messages'}; expected {', '.join(expected)}: "
+            f"{'; '.join(text for text, _ in differences)} ({differences[0][1]})")
+
+
+def role_differences(expected: list[str], got: list[str]) -> list[tuple[str, str]]:
+    """(what differs, how to fix it) for what is missing, extra or out of order in `got`."""
+    if sorted(got) == sorted(expected):
+        # The same messages in another order: name the first place they part.
+        at = next(i for i, (want, have) in enumerate(zip(expected, got)) if want != have)
+        where = f"message {at + 1} is the {role_name(got[at])}, expected the {role_name(expected[at])}"
+        return [(f"out of order: {where}", MISSING_FIXES[expected[at]])]
+    found = []
+    for op, w1, w2, g1, g2 in SequenceMatcher(a=expected, b=got, autojunk=False).get_opcodes():
+        after = f"after the {role_name(expected[w1 - 1])}" if w1 else "at the start"
+        if op in ("delete", "replace"):
+            instead = f", {listed(map(a_role, got[g1:g2]))} in its place" if op == "replace" else ""
+            missing = listed(f"the {role_name(role)}" for role in expected[w1:w2])
+            found.append((f"missing {missing} {after}{instead}", MISSING_FIXES[expected[w1]]))
+        elif op == "insert":
+            extra = listed(f"an extra {role_name(role)}" for role in got[g1:g2])
+            found.append((f"{extra} {after}", EXTRA_FIXES.get(got[g1], OTHER_ROLE)))
+    return found
+
+
+def role_name(role: str) -> str:
+    return ROLE_NAMES.get(role, f"{role!r} message")
+
+
+def a_role(role: str) -> str:
+    return f"{'an' if role == 'assistant' else 'a'} {role_name(role)}"
+
+
+def listed(items: Iterable[str]) -> str:
+    """'x', 'x and y', 'x, y and z'."""
+    items = list(items)
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 
 def short_roles(messages: list[dict]) -> str:
