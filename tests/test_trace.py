@@ -130,8 +130,19 @@ def test_model_call_line_has_tokens_cache_and_timings():
     turn = text_turn("hi", prompt_tokens=812)
     turn.usage.cached_tokens = 790
     turn.timings.ttft, turn.timings.decode_tps, turn.timings.total = 0.045, 120.0, 0.42
-    line = model_call_line(ModelCall(purpose="react", step=2, new_messages=[], tools=[], turn=turn))
+    line = model_call_line(ModelCall(purpose="react", step=2, new_messages=[], tools=[], turn=turn), 2)
     assert line == "react #2 · prompt 812 tok (790 cached) · 1 tok out · TTFT 45 ms · 120 tok/s · 0.42 s"
+
+
+def test_requests_are_numbered_by_purpose_across_the_run_not_by_conversation():
+    # Reflection asks each critique in a fresh conversation: every critique is step 1 of its own.
+    def request(purpose: str, step: int) -> ModelCall:
+        return ModelCall(purpose=purpose, step=step, new_messages=[], tools=[], turn=text_turn("x"))
+
+    out = render([ALL_EVENTS[0], request("react", 1), request("react", 2), request("critique", 1),
+                  request("revise", 1), request("critique", 1)])
+    numbered = re.findall(r"^(\w+ #\d+) ·", out, re.M)
+    assert numbered == ["react #1", "react #2", "critique #1", "revise #1", "critique #2"]
 
 
 def test_live_view_streams_reasoning_then_content_on_separate_lines():

@@ -80,7 +80,10 @@ class TraceView:
         elif isinstance(event, ModelCall):
             if not self.live:
                 self._print_turn_text(event)
-            print_line(_line(model_call_line(event), style="blue"))
+            # Numbered among the run's requests of the same purpose, not by event.step: each
+            # critique, rewrite and plan step is a conversation of its own, so each is its step 1.
+            number = sum(1 for seen in self.events if isinstance(seen, ModelCall) and seen.purpose == event.purpose)
+            print_line(_line(model_call_line(event, number), style="blue"))
         elif isinstance(event, ToolCallEvent):
             arguments = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in event.arguments.items())
             print_line(_line(f"→ {event.name}({arguments})", style="cyan"))
@@ -155,9 +158,12 @@ def print_verdict(verdict: Verdict, console: Console) -> None:
         console.print(_line(f"  - {where}{problem.evidence}", style="red"))
 
 
-def model_call_line(event: ModelCall) -> str:
-    """`react #2 · prompt 812 tok (790 cached) · 35 tok out · TTFT 45 ms · 120 tok/s · 0.42 s`."""
-    turn, parts = event.turn, [f"{event.purpose} #{event.step}"]
+def model_call_line(event: ModelCall, number: int) -> str:
+    """`react #2 · prompt 812 tok (790 cached) · 35 tok out · TTFT 45 ms · 120 tok/s · 0.42 s`.
+
+    `number`: which request of its purpose this is in the run (the second critique is `critique #2`).
+    """
+    turn, parts = event.turn, [f"{event.purpose} #{number}"]
     if turn.usage is not None:
         cached = f" ({turn.usage.cached_tokens} cached)" if turn.usage.cached_tokens is not None else ""
         parts.append(f"prompt {turn.usage.prompt_tokens} tok{cached} · {turn.usage.completion_tokens} tok out")
