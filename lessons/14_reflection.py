@@ -36,6 +36,7 @@ from agentkit.trace.turn import Turn
 from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
 
 TASK = "What is 17 * 23?"
+WRONG_PRODUCT = "17 * 23 = 401."
 CITIES = ("Tokyo", "Lisbon", "Paris", "Oslo", "Seoul")
 DRAFT_KINDS = ("right", "wrong number", "fact left out")
 CAUGHT_CITY = "Tokyo"
@@ -54,7 +55,7 @@ def step_1_the_pattern(console: Console, client: Client, toolbox: ToolBox, confi
 def step_2_the_critic_alone(console: Console, client: Client, toolbox: ToolBox, config: AgentConfig) -> None:
     console.rule("2. The critic on its own: right drafts and two kinds of wrong")
     model = AgentModel(client, config, Tracer())
-    judged: dict[str, list[bool]] = {kind: [] for kind in DRAFT_KINDS}
+    critic_was_right: dict[tuple[str, str], bool] = {}  # (task, kind of draft) -> right or not
     table = Table(title="what the critic said (right: pass; wrong: revise)", title_justify="left")
     for column in ("draft", "kind", "verdict"):
         table.add_column(column)
@@ -63,15 +64,24 @@ def step_2_the_critic_alone(console: Console, client: Client, toolbox: ToolBox, 
             critique = critique_of(model, config, task, evidence, draft)
             verdict = critique.verdict if critique else "no JSON"
             # Right when a right draft passes and a wrong one is sent back.
-            judged[kind].append(verdict == ("pass" if kind == "right" else "revise"))
+            critic_was_right[(task, kind)] = verdict == ("pass" if kind == "right" else "revise")
             problem = f": {critique.problems[0]}" if critique and critique.problems else ""
             table.add_row(draft, kind, verdict + problem)
     console.print(table)
+    judged = {kind: [right for (_, k), right in critic_was_right.items() if k == kind] for kind in DRAFT_KINDS}
     for kind, outcomes in judged.items():
         fact(f"critic_{kind.replace(' ', '_')}_ok", sum(outcomes))
         fact(f"critic_{kind.replace(' ', '_')}_of", len(outcomes))
-    console.print(f"right drafts passed: {sum(judged['right'])}/{len(judged['right'])}; wrong numbers caught: "
-                  f"{sum(judged['wrong number'])}/{len(judged['wrong number'])}; left-out facts caught: "
+    # The wrong numbers apart, temperatures and the product: the text says which ones the critic lets through.
+    temperatures = [right for (task, kind), right in critic_was_right.items()
+                    if kind == "wrong number" and task != TASK]
+    product_caught = critic_was_right[(TASK, "wrong number")]
+    fact("critic_wrong_temperature_ok", sum(temperatures))
+    fact("critic_wrong_temperature_of", len(temperatures))
+    fact("critic_passed_wrong_product", int(not product_caught))
+    console.print(f"right drafts passed: {sum(judged['right'])}/{len(judged['right'])}; wrong temperatures "
+                  f"caught: {sum(temperatures)}/{len(temperatures)}; {WRONG_PRODUCT!r} "
+                  f"{'caught' if product_caught else 'passed'}; left-out facts caught: "
                   f"{sum(judged['fact left out'])}/{len(judged['fact left out'])}")
 
 
@@ -122,7 +132,7 @@ def critic_cases(toolbox: ToolBox) -> list[tuple[str, list[str], dict[str, str]]
             "right": f"It is {degrees}°C and {condition} in {city}.",
             "wrong number": f"It is {degrees + 5}°C and {condition} in {city}.",
             "fact left out": f"It is {degrees}°C in {city}."}))
-    cases.append((TASK, ["391"], {"right": "17 * 23 = 391.", "wrong number": "17 * 23 = 401."}))
+    cases.append((TASK, ["391"], {"right": "17 * 23 = 391.", "wrong number": WRONG_PRODUCT}))
     return cases
 
 
