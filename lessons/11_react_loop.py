@@ -26,6 +26,8 @@ from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import ModelCall, Tracer
 from agentkit.trace.show import TraceView
 
+from facts import fact  # lessons/facts.py: prints the numbers the lesson's text quotes
+
 TASK = "What is the temperature in Paris in kelvin?"
 
 
@@ -56,6 +58,11 @@ def step_2_the_kits_react(console: Console, client: Client, toolbox: ToolBox) ->
     view = TraceView(console)
     tracer = Tracer(on_event=view.event, on_delta=view.delta)
     result = react(client, toolbox, TASK, AgentConfig(max_tokens=256), tracer)
+    # Request 1 is the prompt step 1 sent first (same system prompt, tools and task): the text
+    # quotes how much of it the server already had.
+    first = next(event for event in tracer.events if isinstance(event, ModelCall)).turn.usage
+    fact("first_request_prompt", first.prompt_tokens)
+    fact("first_request_cached", first.cached_tokens)
     roles = " -> ".join(message["role"] for message in result.messages)
     console.print(f"the conversation: {roles}")
     console.print(f"observations kept for later patterns: {result.observations}", markup=False)
