@@ -91,6 +91,13 @@ def test_lesson_numbers_are_unique():
     assert len(numbers) == len(set(numbers)), f"two lesson scripts share a number: {numbers}"
 
 
+def test_every_lesson_title_carries_its_file_number():
+    # Lessons get renumbered when one is inserted; a title left behind sends the learner to the wrong lesson.
+    titles = {p.name: p.read_text(encoding="utf-8").splitlines()[0] for p in sorted(LESSONS.glob("[0-9][0-9]_*.md"))}
+    wrong = [f"{name}: {title}" for name, title in titles.items() if not title.startswith(f"# {name[:2]} · ")]
+    assert wrong == [], "lesson titles whose number is not their file's (# NN · Title):\n" + "\n".join(wrong)
+
+
 def test_every_lesson_text_says_how_long_it_ran():
     untimed = [p.name for p in LESSONS.glob("[0-9][0-9]_*.md") if "<!-- fact run_s -->" not in p.read_text()]
     assert untimed == [], f"lesson texts that quote no measured run time (<!-- fact run_s -->N): {untimed}"

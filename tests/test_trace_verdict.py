@@ -50,7 +50,7 @@ def test_the_real_think_leak_is_caught_in_the_answer():
     assert "</think>" in verdict.problems[0].evidence
 
 
-def test_a_sum_of_earlier_results_is_grounded_lesson_15s_false_positive():
+def test_a_sum_of_earlier_results_is_grounded_lesson_16s_false_positive():
     # calculator(expression="-6 + 11") after Oslo -6 and Madrid 11: derived, not invented. The answer sums
     # where the task asked for a difference: that is the suite checker's to catch, not the verdict's.
     verdict = judge(read_trace(TRACES / "toy_failure_plan_difference.jsonl"))
