@@ -30,6 +30,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="train only this model (repeatable; default: all three)")
     train.add_argument("--steps", type=at_least(1), default=None)
     train.add_argument("--batch-size", type=at_least(1), default=None)
+    train.add_argument("--batch-tokens", type=at_least(64), default=None,
+                       help="most padded tokens per forward pass: long batches run in pieces (caps memory)")
     train.add_argument("--device", default="auto", help="auto, cuda, mps or cpu")
     train.add_argument("--lr", type=positive_float, default=None, help="peak learning rate (default 3e-3)")
     train.add_argument("--max-minutes", type=positive_float, default=None,
@@ -73,6 +75,7 @@ def run(args: argparse.Namespace) -> int:
         cfg.steps = args.steps or cfg.steps
         cfg.batch_size = args.batch_size or cfg.batch_size
         cfg.lr = args.lr or cfg.lr
+        cfg.batch_tokens = args.batch_tokens
         out = args.out or _default_models_dir()
         for name in args.model or list(ARCHITECTURES):
             cfg.init_from = args.init_from / name if args.init_from else None

@@ -40,6 +40,9 @@ class TrainConfig:
     """An exported model directory to continue training from (a fresh optimiser, warm-up again)."""
     max_seconds: float | None = None
     """A time budget: after a few timed steps the schedule is shortened to fit it (and a hard stop keeps the weights)."""
+    batch_tokens: int | None = None
+    """The most padded tokens one forward pass holds: a batch of long samples is run in pieces and
+    their gradients summed, so memory is capped and the step is the same as one pass over the batch."""
 
 
 def load_dataset(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -115,22 +118,15 @@ def train(hf_cfg: dict, dataset: Path, cfg: TrainConfig,
             group["lr"] = lr
         if not batches:
             batches = _length_grouped_batches(rng, lengths, cfg.batch_size)
-        x, y, attn = _batch(ids, mask, offsets, batches.pop(), cfg.max_len)
-        x, y, attn = (torch.from_numpy(a).to(device) for a in (x, y, attn))
-        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
-            out = model(input_ids=x, attention_mask=attn, **({"output_router_logits": True} if aux_coef else {}))
-        logits = out.logits
-        ce = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1), ignore_index=-100)
-        loss = ce
-        if aux_coef and out.aux_loss is not None:
-            loss = ce + aux_coef * out.aux_loss.float()
         opt.zero_grad(set_to_none=True)
-        loss.backward()
+        ce = _accumulate_gradients(model, [_batch(ids, mask, offsets, rows, cfg.max_len) for rows in
+                                           _pieces(batches.pop(), lengths, cfg.max_len, cfg.batch_tokens)],
+                                   device, aux_coef, use_bf16)
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         # The logged loss is the language-model loss alone, so dense and MoE compare like for like
         # (the router's balancing term is about top_k x coefficient even when perfectly balanced).
-        losses.append(ce.item())
+        losses.append(ce)
         if step % 100 == 0 or step == steps - 1:
             log(f"step {step:5d}  loss {np.mean(losses[-100:]):.4f}  lr {lr:.2e}  {time.time() - start:6.1f}s")
         step += 1
@@ -154,6 +150,44 @@ def _length_grouped_batches(rng, lengths: np.ndarray, batch_size: int, group: in
     batches = [rows[i:i + batch_size] for i in range(0, len(rows), batch_size)]
     rng.shuffle(batches)
     return batches
+
+
+def _pieces(rows: np.ndarray, lengths: np.ndarray, max_len: int, batch_tokens: int | None) -> list[np.ndarray]:
+    """Split a batch into the fewest equal pieces whose padded size fits batch_tokens."""
+    if not batch_tokens:
+        return [rows]
+    width = min(int(lengths[rows].max()), max_len)
+    n = min(len(rows), math.ceil(len(rows) * width / batch_tokens))
+    return [piece for piece in np.array_split(rows, n) if len(piece)]
+
+
+def _accumulate_gradients(model, pieces: list, device, aux_coef: float, use_bf16: bool) -> float:
+    """Forward and backward each piece, weighted so the gradients sum to one pass over the whole batch.
+
+    The loss is the mean over the batch's target tokens, so each piece's summed loss is divided
+    by the whole batch's target count: the language-model gradient is exactly the whole batch's.
+    The router's balancing term is a product of means over the tokens, so it cannot be split
+    exactly; each piece's term is weighted by its share of the rows, a close stand-in.
+    Returns the language-model loss of the whole batch.
+    """
+    import torch
+
+    targets = sum(int((y != -100).sum()) for _, y, _ in pieces)
+    rows = sum(len(x) for x, _, _ in pieces)
+    total = 0.0
+    for x, y, attn in pieces:
+        x, y, attn = (torch.from_numpy(a).to(device) for a in (x, y, attn))
+        with torch.autocast(device.type, dtype=torch.bfloat16, enabled=use_bf16):
+            out = model(input_ids=x, attention_mask=attn, **({"output_router_logits": True} if aux_coef else {}))
+        logits = out.logits
+        ce_sum = torch.nn.functional.cross_entropy(logits.float().view(-1, logits.shape[-1]), y.view(-1),
+                                                   ignore_index=-100, reduction="sum")
+        loss = ce_sum / max(targets, 1)
+        if aux_coef and out.aux_loss is not None:
+            loss = loss + aux_coef * out.aux_loss.float() * len(x) / rows
+        loss.backward()
+        total += ce_sum.item()
+    return total / max(targets, 1)
 
 
 def _batch(ids, mask, offsets, rows, max_len):
