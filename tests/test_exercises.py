@@ -343,3 +343,20 @@ def test_a_failure_shows_where_two_long_values_differ():
     assert want.startswith("...") and have.startswith("...")
     # Short values are shown whole.
     assert where_they_differ([1, 2], [1, 3]) == ("[1, 2]", "[1, 3]")
+
+
+def test_a_crash_is_blamed_on_the_file_it_last_passed_through(tmp_path):
+    import grading
+
+    learner = tmp_path / "mine.py"
+    learner.write_text("def parse(text):\n    return {}['name']\n")
+    module = grading.load_module(learner, ("parse",))
+    # The learner's own KeyError is the case's result, with the line to look at.
+    learners_bug = grading.Check("learner", lambda m: m.parse("x"))
+    assert grading.run_check(learners_bug, module) == "raised KeyError: 'name' (your line 2)"
+    # An IndexError in a grader's own code must not read as the learner's mistake.
+    namespace: dict = {}
+    exec(compile("def check(module):\n    return [][0]\n", str(EXERCISES / "grade_example.py"), "exec"), namespace)
+    graders_bug = grading.run_check(grading.Check("grader", namespace["check"]), module)
+    assert graders_bug.startswith("the grader itself failed (IndexError: list index out of range, "
+                                  "grade_example.py line 2)"), graders_bug

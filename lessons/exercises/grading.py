@@ -71,8 +71,31 @@ def run_check(case: Check, module: Any, seconds: float = SECONDS_PER_CASE) -> st
         return str(failure)
     except CaseTimeout:
         return f"took longer than {seconds:g} s (an endless loop? check that each search moves forward)"
-    except Exception as error:  # the learner's bug, reported as the case's result
-        return f"raised {type(error).__name__}: {error}"
+    except Exception as error:
+        return crash_report(error, getattr(module, "__file__", None))
+
+
+GRADERS = Path(__file__).resolve().parent
+
+
+def crash_report(error: Exception, learner_file: str | None) -> str:
+    """Whose crash it was, from the innermost frame in the learner's file or in a grader.
+
+    The grader calls the learner's code, which calls the kit: an exception whose last
+    stop among those two files is the learner's is the learner's bug, the case's result,
+    with the line to look at; one that last passed through a grader is the grader's,
+    and must not read as the learner's mistake.
+    """
+    learner = Path(learner_file).resolve() if learner_file else None
+    ours = [frame for frame in traceback.extract_tb(error.__traceback__)
+            if Path(frame.filename).resolve() == learner or Path(frame.filename).resolve().parent == GRADERS]
+    what = f"{type(error).__name__}: {error}"
+    if ours and Path(ours[-1].filename).resolve() == learner:
+        return f"raised {what} (your line {ours[-1].lineno})"
+    if ours:
+        return (f"the grader itself failed ({what}, {Path(ours[-1].filename).name} line {ours[-1].lineno}); "
+                "your code may be right: please report this case")
+    return f"raised {what}"
 
 
 def run_checks(cases: list[Check], module: Any, seconds: float = SECONDS_PER_CASE) -> dict[str, str]:
