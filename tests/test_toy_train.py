@@ -31,6 +31,9 @@ def test_a_long_batch_is_split_into_the_fewest_pieces_that_fit():
     assert len(pieces) == 6
     assert all(len(p) * 2000 <= 49152 for p in pieces)
     assert sorted(np.concatenate(pieces)) == list(rows)
+    # Ten rows of 30 under a cap of 100: three rows a piece at most, so four pieces, not ceil(300 / 100).
+    pieces = _pieces(np.arange(10), np.full(10, 30), 2048, 100)
+    assert [len(p) for p in pieces] == [3, 3, 2, 2]
 
 
 def test_max_len_caps_the_width_counted_and_one_row_is_never_split():

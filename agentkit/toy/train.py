@@ -157,8 +157,8 @@ def _pieces(rows: np.ndarray, lengths: np.ndarray, max_len: int, batch_tokens: i
     if not batch_tokens:
         return [rows]
     width = min(int(lengths[rows].max()), max_len)
-    n = min(len(rows), math.ceil(len(rows) * width / batch_tokens))
-    return [piece for piece in np.array_split(rows, n) if len(piece)]
+    per_piece = max(1, batch_tokens // width)  # a row longer than the cap still goes whole, alone
+    return [piece for piece in np.array_split(rows, math.ceil(len(rows) / per_piece)) if len(piece)]
 
 
 def _accumulate_gradients(model, pieces: list, device, aux_coef: float, use_bf16: bool) -> float:
