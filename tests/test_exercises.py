@@ -26,7 +26,7 @@ SOLUTIONS = Path(__file__).resolve().parent / "exercise_solutions"
 sys.path.insert(0, str(EXERCISES))
 import check  # noqa: E402  (lessons/exercises/check.py)
 
-CASE_COUNTS = {"hermes": 17, "xml": 21, "think": 9, "stream": 10, "react": 8, "guard": 8, "reflection": 6,
+CASE_COUNTS = {"hermes": 17, "xml": 21, "think": 9, "stream": 10, "react": 9, "guard": 8, "reflection": 6,
                "plan": 6, "diff": 8}
 RIGHT = {"think": "think_split.py", "stream": "stream_splitter.py", "react": "react_loop.py",
          "guard": "repeat_guard.py", "reflection": "reflection_loop.py", "plan": "plan_execute.py",
@@ -227,7 +227,7 @@ def test_init_into_a_folder_of_your_choice(exercises, tmp_path):
     done = run(exercises / "check.py", "react", "--init", str(tmp_path / "my_work"), cwd=tmp_path)
     assert done.returncode == 0 and f"--file {tmp_path / 'my_work' / 'react_loop.py'}" in done.stdout
     graded = run(exercises / "check.py", "react", "--file", "my_work/react_loop.py", cwd=tmp_path)
-    assert graded.returncode == 1 and "0/8 cases pass" in graded.stdout
+    assert graded.returncode == 1 and "0/9 cases pass" in graded.stdout
 
 
 def test_a_broken_file_and_a_missing_function_are_explained(exercises, tmp_path):
@@ -360,3 +360,17 @@ def test_a_crash_is_blamed_on_the_file_it_last_passed_through(tmp_path):
     graders_bug = grading.run_check(grading.Check("grader", namespace["check"]), module)
     assert graders_bug.startswith("the grader itself failed (IndexError: list index out of range, "
                                   "grade_example.py line 2)"), graders_bug
+
+
+def test_a_react_loop_without_the_served_dialect_is_told_why_the_cache_misses(tmp_path, capsys, monkeypatch):
+    # The reference loop with its History built without `dialect`: in raw mode it echoes a Hermes
+    # call parsed, as the XML template would write it, not as the model wrote it.
+    right = (SOLUTIONS / "react_loop.py").read_text()
+    learner = tmp_path / "react_loop.py"
+    learner.write_text(right.replace(",\n                      dialect=served_dialect(client))", ")"))
+    assert learner.read_text() != right
+    code, out, _ = grade(capsys, monkeypatch, "react", "--file", str(learner))
+    assert code == 1
+    assert failing(out) == {"a call in the other format"}
+    detail = " ".join(rows(out)["a call in the other format"][1].split())
+    assert "build the History with dialect=served_dialect(client)" in detail, detail

@@ -121,13 +121,15 @@ def _as_template_writes(call: ToolCall) -> str:
 
 
 def served_dialect(client: object) -> Dialect | None:
-    """The tool-call format of the template `client` is served with, when it knows it (a local model).
+    """The tool-call format of the template `client` is served with, when it knows it.
 
+    A client of a local model reads it from the model's template (`client.local`);
+    a scripted client carries the one its turns were served with (`client.dialect`).
     An agent passes it to its `History`, so that in raw mode a call written in
     the other format is echoed as written (`needs_verbatim_echo`).
     """
     local = getattr(client, "local", None)
-    return local.dialect if local is not None else None
+    return local.dialect if local is not None else getattr(client, "dialect", None)
 
 
 def naive_assistant_message(turn: Turn) -> dict[str, Any]:

@@ -30,6 +30,7 @@ from agentkit.client.protocol import Client, OnDelta
 from agentkit.errors import ClientError
 from agentkit.parsing import ContentDelta, IssueEvent, ReasoningDelta, ToolCall, ToolCallReady, parse_assistant
 from agentkit.parsing import render_tool_call_xml
+from agentkit.parsing.types import Dialect
 from agentkit.trace.reader import read_trace
 from agentkit.trace.turn import ParserMode, Timings, Turn, Usage
 
@@ -50,9 +51,12 @@ class ScriptedRequest:
 class ScriptedClient:
     """A `Client` that answers with the given turns, in order, and fails on an extra request."""
 
-    def __init__(self, turns: Iterable[Turn], model: str = "scripted") -> None:
+    def __init__(self, turns: Iterable[Turn], model: str = "scripted", dialect: Dialect | None = None) -> None:
         self.model = model
         self.turns = list(turns)
+        # The tool-call format of the template the turns were served with, when the script says:
+        # an agent's History asks it (`served_dialect`) to know which calls to echo verbatim.
+        self.dialect = dialect
         self.requests: list[ScriptedRequest] = []
 
     @property

@@ -18,10 +18,12 @@ from types import SimpleNamespace
 from typing import Any
 
 from agentkit.agents import AgentConfig, MaxStepsError, ModelMistake, RepeatedCallError
+from agentkit.client.history import verbatim_assistant_message
 from agentkit.client.scripted import ScriptedClient, ScriptExhaustedError, call_turn, raw_turn, text_turn
 from agentkit.trace.turn import Turn
 from agentkit.errors import AgentkitError
-from agentkit.parsing import message_for_model
+from agentkit.parsing import message_for_model, render_tool_call_hermes
+from agentkit.parsing.types import Dialect
 from agentkit.prompts import render_prompt
 from agentkit.tools import ToolBox, example_tools
 from agentkit.trace import Tracer
@@ -52,11 +54,15 @@ class Run:
         return self.client.requests[request - 1].messages
 
 
-def run_agent(agent: Callable, turns: list[Turn], config: AgentConfig, task: str = TASK) -> Run:
-    """Run `agent(client, toolbox, task, config, tracer)` on a script; keep what it returned or raised."""
+def run_agent(agent: Callable, turns: list[Turn], config: AgentConfig, task: str = TASK,
+              dialect: Dialect | None = None) -> Run:
+    """Run `agent(client, toolbox, task, config, tracer)` on a script; keep what it returned or raised.
+
+    `dialect`: the tool-call format of the template the script stands for, as a served model's client knows it.
+    """
     with tempfile.TemporaryDirectory(prefix="agentkit-exercise-") as workspace:
         toolbox = example_tools(workspace)
-        run = Run(ScriptedClient(turns), Tracer(), toolbox)
+        run = Run(ScriptedClient(turns, dialect=dialect), Tracer(), toolbox)
         try:
             run.result = agent(run.client, toolbox, task, config, run.tracer)
         except (AgentkitError, ModelMistake) as error:  # a stop, a PlanError, an extra request
@@ -105,8 +111,9 @@ STOPPED_AFTER_CALLS = "did it stop after the tool calls instead of sending the r
 
 
 def react_case(name: str, turns: list[Turn], check: Callable[[Run], str | None], hint: str,
-               config: AgentConfig | None = None) -> Check:
-    return Check(name, lambda module: check(run_agent(module.react, turns, config or AgentConfig())), hint)
+               config: AgentConfig | None = None, dialect: Dialect | None = None) -> Check:
+    return Check(name, lambda module: check(run_agent(module.react, turns, config or AgentConfig(), dialect=dialect)),
+                 hint)
 
 
 def answers_at_once(run: Run) -> str | None:
@@ -205,6 +212,19 @@ def traced(run: Run) -> str | None:
     return None
 
 
+def other_dialect_echoed(run: Run) -> str | None:
+    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALL):
+        return problem
+    turn = run.client.turns[0]
+    echoed = next((m for m in run.sent(2) if m["role"] == "assistant"), None)
+    if echoed != verbatim_assistant_message(turn):
+        return ("request 2 echoed the Hermes JSON call as the served template would write a call (XML), not as "
+                "the model wrote it: the prompt no longer starts with the tokens of request 1 and its reply, so "
+                "the server's cache misses and prefills the turn again; build the History with "
+                "dialect=served_dialect(client)")
+    return answer_is(run, "12 °C in Paris.")
+
+
 def answer_is(run: Run, want: str) -> str | None:
     answer = getattr(run.result, "answer", None)
     if answer != want:
@@ -292,6 +312,8 @@ def short_roles(messages: list[dict]) -> str:
     return json.dumps([(m["role"], str(m.get("content"))[:40]) for m in messages], ensure_ascii=False)
 
 
+# Qwen3.6 sometimes writes the Hermes JSON of the previous generation under its XML template.
+HERMES_PARIS = render_tool_call_hermes(*PARIS)
 BROKEN = '<tool_call>\n{"name": "get_weather", "arguments": {"city": "Pa'
 REACT_CHECKS = [
     react_case("an answer at once", [text_turn("Hello!")], answers_at_once,
@@ -311,6 +333,10 @@ REACT_CHECKS = [
                "guards.before_call(call) before each call, guards.after_calls(turn, results) after them"),
     react_case("a malformed call", [raw_turn(BROKEN), text_turn("12 °C in Paris.")], malformed_call,
                "catch ModelMistake from guards.after_calls: history.add_user(mistake.message), then continue"),
+    react_case("a call in the other format", [raw_turn(HERMES_PARIS), text_turn("12 °C in Paris.")],
+               other_dialect_echoed, "History(..., dialect=served_dialect(client)): the history echoes a call "
+               "the template would write differently as the model wrote it", AgentConfig(parser="raw"),
+               dialect="xml"),
     react_case("the trace and the settings", [call_turn(PARIS, TOKYO), text_turn("Done.")], traced,
                "model.ask(history, 'react') and run_tool(toolbox, call, call_id, step, config, tracer)",
                AgentConfig(thinking=True, parser="raw", max_tokens=99)),
