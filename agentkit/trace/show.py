@@ -12,6 +12,7 @@ streamed pieces (`delta`) and prints them as they arrive; from a file
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 
 from rich.cells import cell_len
@@ -52,6 +53,7 @@ class TraceView:
         self.live = live
         self._streaming: str | None = None  # "reasoning" or "content" while a stream is being printed
         self.events: list[TraceEvent] = []  # the run so far: its verdict is printed at run_end
+        self._requests: Counter[str] = Counter()  # the run's model calls so far, by purpose
         self._column = 0  # where the streamed line has got to
 
     def verdict(self) -> Verdict:
@@ -70,6 +72,7 @@ class TraceView:
         self._end_stream()
         if isinstance(event, RunStart):
             self.events = []  # one view can show several runs in a row; each gets its own verdict
+            self._requests.clear()
         self.events.append(event)
         print_line = self.console.print
         if isinstance(event, RunStart):
@@ -82,8 +85,8 @@ class TraceView:
                 self._print_turn_text(event)
             # Numbered among the run's requests of the same purpose, not by event.step: each
             # critique, rewrite and plan step is a conversation of its own, so each is its step 1.
-            number = sum(1 for seen in self.events if isinstance(seen, ModelCall) and seen.purpose == event.purpose)
-            print_line(_line(model_call_line(event, number), style="blue"))
+            self._requests[event.purpose] += 1
+            print_line(_line(model_call_line(event, self._requests[event.purpose]), style="blue"))
         elif isinstance(event, ToolCallEvent):
             arguments = ", ".join(f"{k}={json.dumps(v, ensure_ascii=False)}" for k, v in event.arguments.items())
             print_line(_line(f"→ {event.name}({arguments})", style="cyan"))

@@ -48,7 +48,7 @@ class Run:
         """The messages of request `request` (1-based); fails the case when the loop made fewer."""
         made = len(self.client.requests)
         if request > made:
-            # The checks call too_few_requests first, with a guess at why; this is the backstop, so
+            # The checks call went_wrong first, with a guess at why; this is the backstop, so
             # that a short run reads as what the loop did, never as an IndexError in the learner's code.
             raise CaseFailure(f"your loop made {how_many_requests(made)}; the case reads request {request}")
         return self.client.requests[request - 1].messages
@@ -75,6 +75,11 @@ def extra_request(run: Run) -> str | None:
     if isinstance(run.error, ScriptExhaustedError):
         return f"an extra request: {run.error.message}"
     return None
+
+
+def went_wrong(run: Run, guess: str) -> str | None:
+    """What every ReAct check asks first: an extra request, a crash, or a run that stopped short."""
+    return extra_request(run) or raised(run) or too_few_requests(run, guess)
 
 
 def too_few_requests(run: Run, guess: str) -> str | None:
@@ -117,7 +122,7 @@ def react_case(name: str, turns: list[Turn], check: Callable[[Run], str | None],
 
 
 def answers_at_once(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, "did it ask the model at all?"):
+    if problem := went_wrong(run, "did it ask the model at all?"):
         return problem
     system, user = {"role": "system", "content": render_prompt("react_system")}, {"role": "user", "content": TASK}
     if run.sent(1)[:2] != [system, user]:
@@ -128,7 +133,7 @@ def answers_at_once(run: Run) -> str | None:
 
 
 def one_call(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALL):
+    if problem := went_wrong(run, STOPPED_AFTER_CALL):
         return problem
     if problem := roles_differ(2, ["system", "user", "assistant", "tool"], [m["role"] for m in run.sent(2)]):
         return problem
@@ -136,7 +141,7 @@ def one_call(run: Run) -> str | None:
 
 
 def parallel_calls(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALLS):
+    if problem := went_wrong(run, STOPPED_AFTER_CALLS):
         return problem
     results = tool_results_after_step(run, 2)
     ids = run.client.turns[0].call_ids
@@ -151,7 +156,7 @@ def parallel_calls(run: Run) -> str | None:
 
 def tool_error(run: Run) -> str | None:
     guess = "did it stop at the tool's error instead of sending it back as the observation?"
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, guess):
+    if problem := went_wrong(run, guess):
         return problem
     sent = tool_results_after_step(run, 2)
     if not sent or not sent[0]["content"].startswith("Error:"):
@@ -187,7 +192,7 @@ def repeated_calls(run: Run) -> str | None:
 def malformed_call(run: Run) -> str | None:
     guess = ("did it take the malformed turn, which has no parsed call, for the answer? guards.after_calls "
              "raises ModelMistake for it first")
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, guess):
+    if problem := went_wrong(run, guess):
         return problem
     want = render_prompt("guard_parse_error", problems=message_for_model(run.client.turns[0].errors))
     told = run.sent(2)[-1]
@@ -198,7 +203,7 @@ def malformed_call(run: Run) -> str | None:
 
 
 def traced(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALLS):
+    if problem := went_wrong(run, STOPPED_AFTER_CALLS):
         return problem
     kinds = [e.type for e in run.tracer.events if e.type in ("model_call", "tool_call", "tool_result")]
     want = ["model_call", "tool_call", "tool_result", "tool_call", "tool_result", "model_call"]
@@ -213,7 +218,7 @@ def traced(run: Run) -> str | None:
 
 
 def other_dialect_echoed(run: Run) -> str | None:
-    if problem := extra_request(run) or raised(run) or too_few_requests(run, STOPPED_AFTER_CALL):
+    if problem := went_wrong(run, STOPPED_AFTER_CALL):
         return problem
     turn = run.client.turns[0]
     echoed = next((m for m in run.sent(2) if m["role"] == "assistant"), None)

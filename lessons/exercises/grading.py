@@ -87,15 +87,16 @@ def crash_report(error: Exception, learner_file: str | None) -> str:
     and must not read as the learner's mistake.
     """
     learner = Path(learner_file).resolve() if learner_file else None
-    ours = [frame for frame in traceback.extract_tb(error.__traceback__)
-            if Path(frame.filename).resolve() == learner or Path(frame.filename).resolve().parent == GRADERS]
+    frames = [(Path(frame.filename).resolve(), frame.lineno) for frame in traceback.extract_tb(error.__traceback__)]
+    ours = [(path, line) for path, line in frames if path == learner or path.parent == GRADERS]
     what = f"{type(error).__name__}: {error}"
-    if ours and Path(ours[-1].filename).resolve() == learner:
-        return f"raised {what} (your line {ours[-1].lineno})"
-    if ours:
-        return (f"the grader itself failed ({what}, {Path(ours[-1].filename).name} line {ours[-1].lineno}); "
-                "your code may be right: please report this case")
-    return f"raised {what}"
+    if not ours:
+        return f"raised {what}"
+    path, line = ours[-1]
+    if path == learner:
+        return f"raised {what} (your line {line})"
+    return (f"the grader itself failed ({what}, {path.name} line {line}); "
+            "your code may be right: please report this case")
 
 
 def run_checks(cases: list[Check], module: Any, seconds: float = SECONDS_PER_CASE) -> dict[str, str]:
