@@ -1,13 +1,14 @@
 """`agentkit run` and `agentkit trace show`: arguments, live output, saved traces, and a run killed midway."""
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from holding_proxy import HoldingProxy
 
 from agentkit.cli import main
 from agentkit.serving.models import models_dir
@@ -106,27 +107,36 @@ def test_a_run_whose_verdict_finds_a_problem_exits_1(server, tmp_path):
     assert read_trace(trace_path).end.status == "stopped"
 
 
+@contextlib.contextmanager
+def _run_held_at_its_second_request(server, trace_path: Path, workspace: Path):
+    """`agentkit run` on a three-request task, its second request held at a proxy: mid-run for as long as we like."""
+    proxy = HoldingProxy(server.port, let_through=1)
+    with proxy:
+        process = agentkit("run", "react", "Add up the temperatures of Paris and Oslo.", "--url", proxy.base_url,
+                           "--model", server.model_id, "--thinking", "on", "--trace", str(trace_path),
+                           "--workspace", str(workspace))
+        try:
+            assert proxy.held.wait(60), "the run never sent its second request"
+            yield process
+        finally:
+            if process.poll() is None:
+                process.kill()
+            process.communicate(timeout=30)
+
+
 @pytest.mark.server
 @needs_toy
 def test_a_run_killed_midway_leaves_a_trace_whose_every_line_parses(server, tmp_path):
     trace_path = tmp_path / "killed.jsonl"
-    # A task that needs three requests; killed as soon as the first is recorded, the second in flight.
-    process = agentkit("run", "react", "Add up the temperatures of Paris and Oslo.", "--url", server.base_url,
-                       "--model", server.model_id, "--thinking", "on", "--trace", str(trace_path),
-                       "--workspace", str(tmp_path / "ws"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if trace_path.exists() and '"type":"model_call"' in trace_path.read_text():
-            break
-        time.sleep(0.005)
-    process.send_signal(signal.SIGKILL)
-    process.communicate(timeout=30)
-    assert process.returncode == -signal.SIGKILL
+    with _run_held_at_its_second_request(server, trace_path, tmp_path / "ws") as process:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+        assert process.returncode == -signal.SIGKILL
     text = trace_path.read_text()
     assert text.endswith("\n")
     trace = read_trace(trace_path)  # strict: raises on any line that is not an event
     assert len(trace.events) == len(text.splitlines()) and trace.cut_line is None
-    assert trace.events[0].type == "run_start" and len(trace.model_calls()) >= 1
+    assert trace.events[0].type == "run_start" and len(trace.model_calls()) == 1
     assert trace.end is None  # killed: no chance to write run_end
 
 
@@ -134,14 +144,10 @@ def test_a_run_killed_midway_leaves_a_trace_whose_every_line_parses(server, tmp_
 @needs_toy
 def test_sigterm_ends_the_run_cleanly_with_an_interrupted_run_end(server, tmp_path):
     trace_path = tmp_path / "stopped.jsonl"
-    process = agentkit("run", "react", "Add up the temperatures of Paris and Oslo.", "--url", server.base_url,
-                       "--model", server.model_id, "--thinking", "on", "--trace", str(trace_path),
-                       "--workspace", str(tmp_path / "ws"))
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (trace_path.exists() and "model_call" in trace_path.read_text()):
-        time.sleep(0.005)
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=30)
-    assert process.returncode == 130
-    end = read_trace(trace_path).events[-1]
-    assert isinstance(end, RunEnd) and end.status == "interrupted"
+    with _run_held_at_its_second_request(server, trace_path, tmp_path / "ws") as process:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+        assert process.returncode == 130
+    trace = read_trace(trace_path)
+    assert len(trace.model_calls()) == 1  # the first request's record is kept
+    assert isinstance(trace.end, RunEnd) and trace.end.status == "interrupted" and trace.events[-1] is trace.end
