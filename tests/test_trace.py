@@ -114,7 +114,7 @@ def test_view_shows_calls_results_guards_and_the_answer():
     assert '→ get_weather(city="Paris")' in out
     assert '← {"temperature": 12}' in out
     assert "guard repeated_call (told_model)" in out and "Do not call it again." in out
-    assert "critique 1: revise" in out and "- The draft says 13." in out
+    assert "round 1 verdict: revise" in out and "- The draft says 13." in out
     assert "1. Get the weather." in out and "step 1 done: 12 °C" in out
     assert "error RequestTimeoutError: silent for 120 s" in out and "fix: raise the timeout" in out
     assert "It is 12 °C in Paris." in out
@@ -144,6 +144,17 @@ def test_requests_are_numbered_by_purpose_across_the_run_not_by_conversation():
     numbered = re.findall(r"^(\w+ #\d+) ·", out, re.M)
     assert numbered == ["react #1", "react #2", "critique #1", "revise #1", "critique #2"]
 
+
+
+def test_a_retried_critique_is_request_two_of_round_one():
+    # The critic's first answer was not JSON and was asked again: two critique requests, one round.
+    def request(purpose: str) -> ModelCall:
+        return ModelCall(purpose=purpose, step=1, new_messages=[], tools=[], turn=text_turn("x"))
+
+    out = render([ALL_EVENTS[0], request("critique"), request("critique"),
+                  CritiqueEvent(round=1, verdict="pass", problems=[])])
+    assert re.findall(r"^critique #\d+", out, re.M) == ["critique #1", "critique #2"]
+    assert "round 1 verdict: pass" in out and "critique 1" not in out
 
 def test_live_view_streams_reasoning_then_content_on_separate_lines():
     from agentkit.parsing import ContentDelta, ReasoningDelta

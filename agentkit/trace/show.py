@@ -99,7 +99,8 @@ class TraceView:
             print_line(_line(f"guard {event.guard} ({event.action}): {event.detail}{told}", style=style))
         elif isinstance(event, CritiqueEvent):
             problems = "".join(f"\n  - {p}" for p in event.problems)
-            print_line(_line(f"critique {event.round}: {event.verdict}{problems}", style="magenta"))
+            # "round", not "critique N": a critique retried after bad JSON is request `critique #2` of round 1.
+            print_line(_line(f"round {event.round} verdict: {event.verdict}{problems}", style="magenta"))
         elif isinstance(event, PlanEvent):
             steps = "".join(f"\n  {i}. {s}" for i, s in enumerate(event.steps, start=1)) or " (nothing left)"
             print_line(_line(f"plan from the {event.source}:{steps}", style="magenta"))
