@@ -93,6 +93,15 @@ def turns(draw):
 
 @st.composite
 def chunkings(draw, length):
+    """Chunk sizes that add up to `length`: a few cuts anywhere, or token-sized pieces all along
+    (1 to 6 characters, as a server streams them: a tag arrives in several chunks)."""
+    if draw(st.booleans()):
+        sizes = draw(st.lists(st.integers(1, 6), min_size=1, max_size=8))
+        pieces, total = [], 0
+        while total < length:
+            pieces.append(min(sizes[len(pieces) % len(sizes)], length - total))
+            total += pieces[-1]
+        return pieces
     cuts = draw(st.lists(st.integers(0, length), max_size=12))
     bounds = sorted(set(cuts) | {0, length})
     return [b - a for a, b in pairwise(bounds)]

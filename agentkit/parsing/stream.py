@@ -16,10 +16,15 @@ A small state machine over four states:
   arrives and it parses; otherwise the buffered text is replayed as content,
   once (no `<function=` before `_text_until` opens such a block again).
 
-The block states live in `stream_blocks.py`. Only a possible tag prefix is held back between chunks (shorter than the
-longest tag, 22 characters), and every character is scanned once, so work per chunk is
-proportional to the chunk. Inside a block the text is buffered until the block
-ends; the `pending_call` buffer is replayed once at most.
+The block states live in `stream_blocks.py`. Only a possible tag prefix is held
+back between chunks: shorter than the longest tag (22 characters) outside a
+block, at most `HOLD_LIMIT` (230) inside one, where a tag's name decides what
+follows. Held text is scanned again with the next chunk, so the work per chunk
+is proportional to the chunk plus that bounded prefix. Inside a block the text is buffered until the block
+ends, and a tag held back there waits, unscanned, for a chunk that could finish
+it (one with a `>`, a `<` or a newline): a `<parameter=content>` streamed in
+five chunks is scanned twice, not five times. The `pending_call` buffer is
+replayed once at most.
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ from agentkit.parsing.types import (
 )
 
 STATES = ("content", "reasoning", "pending_call", "block")
+MERGE_LIMIT = 256  # longer held text is scanned again at each chunk: growing it without end would be quadratic
 STRAY_WHERE = {THINK_CLOSE: "with no <think> open", CALL_CLOSE: "with no <tool_call> open"}
 
 
@@ -79,13 +85,20 @@ class StreamParser(BlockStates):
             elif state == "content":
                 self._show(chunk)
             else:
-                self._scanner.scan(chunk, 0, False)  # only to follow the JSON or XML state
+                self._scanner.follow(chunk)
                 self._block.append(chunk)
             recent = self._recent_parts
             recent.append(chunk)  # cheaper than keeping the string up to date per token
             if len(recent) > 32:
                 self._recent = "".join(recent)[-SNIPPET_BEFORE:]
             self._base += len(chunk)
+            return events
+        if state == "block" and self._pending and len(self._pending) < MERGE_LIMIT and not (
+                "<" in chunk or ">" in chunk or "\n" in chunk):
+            # A tag held back inside a block, and no `>`, `<` or newline to finish it: scanning
+            # it again now would most likely decide nothing. Merging this chunk into the next
+            # changes no result (every chunking parses alike), and inside a block no delta waits.
+            self._pending += chunk
             return events
         text = self._pending + chunk
         consumed = self._run(text, final=False)
