@@ -121,36 +121,42 @@ Streaming
 
 `python benchmarks/bench_parsing.py`, CPython 3.11.7, against mlx-lm 0.32.2,
 pydantic 2.14, on a 2-core machine: five runs with the machine otherwise
-quiet, and three while the test suite kept both cores busy. The ratios are
-side by side, each parser's best of five in the same run.
+quiet, and three while two busy loops kept both cores loaded. The ratios are
+side by side, each parser's best of five in the same run. (This machine runs
+Python at about half the speed of the one the earlier figures came from:
+compare ratios, not MB/s.)
 
 - Streaming, 4-character chunks (about one token), 1500 outputs, 2.1 MB,
-  2000 calls: 3.1-3.4 MB/s (over 780,000 tokens a second), 0.93-0.96x the
-  time (median 0.96x) of mlx_lm.server's own path on the same chunks (its
-  per-token `TextStateMachine`, then its parser per block; the server runs
-  that loop for non-streaming requests too); 0.94-0.98x in the loaded runs.
-  So JSON-aware block ends, values that hold markup, recovery and typed
-  results cost no more than the server's loop.
-- Whole outputs (`parse_assistant`): 141-147 MB/s, 0.92-0.95x the time
-  (median 0.92x) of mlx-lm's bare parsers (133-136 MB/s: a `str.split` and
+  2000 calls: 1.92-1.98 MB/s (about 480,000 chunks a second), 0.91-0.94x
+  the time (median 0.93x) of mlx_lm.server's own path on the same chunks
+  (its per-token `TextStateMachine`, then its parser per block; the server
+  runs that loop for non-streaming requests too); 0.87-0.94x in the loaded
+  runs. So JSON-aware block ends, values that hold markup, recovery and
+  typed results cost no more than the server's loop. By kind: plain answers
+  0.77x, Hermes outputs 0.91x, XML outputs 0.98x. Two things keep XML
+  there: a tag held back inside a block is not scanned again until a chunk
+  could finish it (before, XML took 1.06x), and a chunk with no `<` in a
+  value only notes whether it ends a line (`BlockScanner.follow`).
+- Whole outputs (`parse_assistant`): 70-73 MB/s, 0.96-1.02x the time
+  (median 0.98x) of mlx-lm's bare parsers (67-72 MB/s: a `str.split` and
   one `json.loads` or regex per block, with no reasoning split, no
-  JSON-aware block end, no recovery); 0.92-0.95x in the loaded runs. A
+  JSON-aware block end, no recovery); 0.97-1.10x in the loaded runs. A
   plain block (one clean call, nothing in it that reads as markup) is read
   where it lies in the output, by one JSON decode or two regexes, and the
   block scanner is skipped. The results are slotted dataclasses built with
-  positional arguments: a pydantic `ToolCall` cost 1.4 us to build, a
-  dataclass 0.53 from keywords and 0.24 from positions, and before they
-  were dataclasses the whole-output parse took 0.95-1.52x (median 1.23x)
-  mlx-lm's time. What is left over the bare parsers is in plain answers
-  (which they only split; 2.5x their time) and Hermes calls (1.3x, a JSON
-  decode each for both); XML outputs, whose values the bare parser also
-  types by the schema, take 0.73x.
+  positional arguments: a pydantic model of `ToolCall` costs 2.5 us to
+  build, the dataclass 0.82 from keywords and 0.38 from positions (timeit,
+  same machine). When they were pydantic models, the whole-output parse took
+  0.95-1.52x (median 1.23x) mlx-lm's time on the earlier machine. By kind: plain answers take 3.7x the bare parsers' time
+  (they only split the text; the kit also splits reasoning from the answer
+  and looks for drifted calls, about 2 us more per output), Hermes outputs
+  1.6x (a JSON decode each for both, plus the kit's checks), XML outputs
+  0.78x (the bare parser also types values by the schema).
 - Time per KB from 1 KB to 1 MB stays flat or falls as the fixed cost per
-  output fades: per-KB time at 1 MB over that at 16 KB was 0.41-1.00 in
-  all five quiet runs. Streaming takes about 195-240 us/KB from 16 KB on
-  (the first run read 350 at the small sizes, the machine still settling),
-  whole outputs at most 0.3 us/KB for text and 2.0 for one huge call from
-  64 KB on.
+  output fades: per-KB time at 1 MB over that at 16 KB was 0.49-1.04 in
+  all five quiet runs. Streaming takes about 390-435 us/KB from 16 KB on
+  for text and JSON calls and 180-215 for one huge XML call; whole outputs
+  at most 0.4 us/KB for text and 2.5 for one huge call from 64 KB on.
 """
 
 from agentkit.parsing.messages import message_for_model
