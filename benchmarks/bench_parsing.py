@@ -14,9 +14,10 @@ four ways:
 - mlx-lm's server path: its `TextStateMachine` fed the same 4-character
   chunks (as mlx_lm.server does per token), then the parser per block.
 
-and prints MB/s and the ratios. Part 2 times outputs from 1 KB to 1 MB (text,
-one huge XML call, one huge JSON call) and prints microseconds per KB, which
-must stay flat for the parser to be linear.
+and prints MB/s and the ratios, for the whole corpus and for each kind of
+output (plain answers, Hermes, XML) on its own. Part 2 times outputs from
+1 KB to 1 MB (text, one huge XML call, one huge JSON call) and prints
+microseconds per KB, which must stay flat for the parser to be linear.
 """
 
 from __future__ import annotations
@@ -139,6 +140,12 @@ def throughput(count: int, repeats: int) -> None:
         print(f"  {name:<20} {seconds * 1e3:8.1f} ms  {megabytes / seconds:7.2f} MB/s")
     print(f"  ratio whole  (agentkit / mlx-lm parsers): {t['agentkit_whole'] / t['mlx_whole']:.2f}x the time")
     print(f"  ratio stream (agentkit / mlx-lm server):  {t['agentkit_stream'] / t['mlx_server_stream']:.2f}x the time")
+    # The mix hides where each parser wins: plain answers, Hermes outputs and XML outputs apart.
+    for kind in ("none", "hermes", "xml"):
+        t = best_times((agentkit_whole, mlx_whole, agentkit_stream, mlx_server_stream),
+                       [args for args in inputs if args[0] == kind], repeats)
+        print(f"  {'plain answers' if kind == 'none' else kind + ' outputs':<14} whole "
+              f"{t['agentkit_whole'] / t['mlx_whole']:.2f}x, stream {t['agentkit_stream'] / t['mlx_server_stream']:.2f}x")
 
 
 def scaling_inputs(size: int) -> dict[str, str]:
