@@ -111,6 +111,9 @@ def main(argv: list[str] | None = None) -> int:
         _print_error(exc)
         return 2
     except KeyboardInterrupt:
+        from agentkit.serving.signals import forget_interrupt
+
+        forget_interrupt()  # cleaned up already: exit 130, not by SIGINT (see there)
         return 130
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import argparse
 
-from agentkit.serving.hosts import add_hosts_arguments
-
-
 from agentkit.cli_types import port, positive_float
+from agentkit.serving.hosts import add_hosts_arguments
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -36,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     from agentkit.errors import ServerStartError
     from agentkit.serving.hosts import hosts_from_args
     from agentkit.serving.server import ManagedServer
-    from agentkit.serving.signals import stop_on_signals
+    from agentkit.serving.signals import forget_interrupt, stop_on_signals
 
     console = Console()
     # A plain `kill` (SIGTERM) stops the server too, through the same clean path as Ctrl-C.
@@ -53,6 +51,7 @@ def run(args: argparse.Namespace) -> int:
             console.print(line, soft_wrap=True, highlight=False, markup=False)
         code = server.wait()
     except KeyboardInterrupt:
+        forget_interrupt()
         stopped_by_user = True
     finally:
         server.stop()

@@ -39,6 +39,21 @@ def received() -> str | None:
     return _received[-1] if _received else None
 
 
+def forget_interrupt() -> None:
+    """Call after catching a KeyboardInterrupt: the exit status is then the one returned, not death by SIGINT.
+
+    Since bpo-1054041 (https://bugs.python.org/issue1054041) CPython kills
+    itself with SIGINT at exit when a KeyboardInterrupt went unhandled. It
+    notes that in a flag set by any exec() or eval() of a string that the
+    interrupt leaves, such as a dataclass being built during a lazy import
+    (httpx's, the first time a client is made), even when the interrupt is
+    caught later; under `python -m` nothing clears it, and `agentkit`
+    interrupted at that moment died by SIGINT instead of exiting 130. Each
+    exec() of a string clears the flag first, so an empty one clears it.
+    """
+    exec("")  # noqa: S102 - an empty program, run only for the flag it clears
+
+
 def _interrupt(signum: int, frame: object) -> None:
     _received.append(signal.Signals(signum).name)
     raise KeyboardInterrupt
