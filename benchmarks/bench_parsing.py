@@ -138,14 +138,20 @@ def throughput(count: int, repeats: int) -> None:
     t = best_times((agentkit_whole, mlx_whole, agentkit_stream, mlx_server_stream), inputs, repeats)
     for name, seconds in t.items():
         print(f"  {name:<20} {seconds * 1e3:8.1f} ms  {megabytes / seconds:7.2f} MB/s")
-    print(f"  ratio whole  (agentkit / mlx-lm parsers): {t['agentkit_whole'] / t['mlx_whole']:.2f}x the time")
-    print(f"  ratio stream (agentkit / mlx-lm server):  {t['agentkit_stream'] / t['mlx_server_stream']:.2f}x the time")
+    whole, stream = ratios(t)
+    print(f"  ratio whole  (agentkit / mlx-lm parsers): {whole:.2f}x the time")
+    print(f"  ratio stream (agentkit / mlx-lm server):  {stream:.2f}x the time")
     # The mix hides where each parser wins: plain answers, Hermes outputs and XML outputs apart.
     for kind in ("none", "hermes", "xml"):
-        t = best_times((agentkit_whole, mlx_whole, agentkit_stream, mlx_server_stream),
-                       [args for args in inputs if args[0] == kind], repeats)
-        print(f"  {'plain answers' if kind == 'none' else kind + ' outputs':<14} whole "
-              f"{t['agentkit_whole'] / t['mlx_whole']:.2f}x, stream {t['agentkit_stream'] / t['mlx_server_stream']:.2f}x")
+        whole, stream = ratios(best_times((agentkit_whole, mlx_whole, agentkit_stream, mlx_server_stream),
+                                          [args for args in inputs if args[0] == kind], repeats))
+        label = "plain answers" if kind == "none" else f"{kind} outputs"
+        print(f"  {label:<14} whole {whole:.2f}x, stream {stream:.2f}x")
+
+
+def ratios(t: dict[str, float]) -> tuple[float, float]:
+    """agentkit's time over mlx-lm's: whole outputs, then streamed."""
+    return t["agentkit_whole"] / t["mlx_whole"], t["agentkit_stream"] / t["mlx_server_stream"]
 
 
 def scaling_inputs(size: int) -> dict[str, str]:

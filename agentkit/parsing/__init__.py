@@ -146,12 +146,13 @@ compare ratios, not MB/s.)
   block scanner is skipped. The results are slotted dataclasses built with
   positional arguments: a pydantic model of `ToolCall` costs 2.5 us to
   build, the dataclass 0.82 from keywords and 0.38 from positions (timeit,
-  same machine). When they were pydantic models, the whole-output parse took
-  0.95-1.52x (median 1.23x) mlx-lm's time on the earlier machine. By kind: plain answers take 3.7x the bare parsers' time
-  (they only split the text; the kit also splits reasoning from the answer
-  and looks for drifted calls, about 2 us more per output), Hermes outputs
-  1.6x (a JSON decode each for both, plus the kit's checks), XML outputs
-  0.78x (the bare parser also types values by the schema).
+  same machine). When they were pydantic models, the whole-output parse
+  took 0.95-1.52x (median 1.23x) mlx-lm's time on the earlier machine. By
+  kind: plain answers take 3.7x the bare parsers' time (they only split the
+  text; the kit also splits reasoning from the answer and looks for drifted
+  calls, about 2 us more per output), Hermes outputs 1.6x (a JSON decode
+  each for both, plus the kit's checks), XML outputs 0.78x (the bare parser
+  also types values by the schema).
 - Time per KB from 1 KB to 1 MB stays flat or falls as the fixed cost per
   output fades: per-KB time at 1 MB over that at 16 KB was 0.49-1.04 in
   all five quiet runs. Streaming takes about 390-435 us/KB from 16 KB on

@@ -19,12 +19,12 @@ A small state machine over four states:
 The block states live in `stream_blocks.py`. Only a possible tag prefix is held
 back between chunks: shorter than the longest tag (22 characters) outside a
 block, at most `HOLD_LIMIT` (230) inside one, where a tag's name decides what
-follows. Held text is scanned again with the next chunk, so the work per chunk
-is proportional to the chunk plus that bounded prefix. Inside a block the text is buffered until the block
-ends, and a tag held back there waits, unscanned, for a chunk that could finish
-it (one with a `>`, a `<` or a newline): a `<parameter=content>` streamed in
-five chunks is scanned twice, not five times. The `pending_call` buffer is
-replayed once at most.
+follows. Held text is scanned again with the next chunk (inside a block, with
+the next chunk that has a `>`, a `<` or a newline, the only ones that can
+finish its tag: a `<parameter=content>` streamed in five chunks is scanned
+twice, not five times), so the work per chunk is proportional to the chunk
+plus that bounded prefix. Inside a block the text is buffered until the block
+ends; the `pending_call` buffer is replayed once at most.
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ All of them are small slotted dataclasses, not pydantic models. A parser makes
 them from values it has just checked, so validating them again would only cost
 time: a `ToolCall` dataclass costs 0.38 us to build from positional arguments
 and 0.82 from keywords, against 2.5 for a pydantic model of it (timeit, on
-the 2-core machine of the Performance section in `parsing/__init__.py`). That matters
-because a plain answer's whole parse is little more than its `ParsedTurn`,
-and a streaming parser makes one event per token. The pydantic models that carry them across module
-boundaries (`trace.Turn`, which the agent loop writes to traces) accept them as
+the 2-core machine of the Performance section in `parsing/__init__.py`).
+That matters because a plain answer's whole parse is little more than its
+`ParsedTurn`, and a streaming parser makes one event per token. The pydantic
+models that carry them across module boundaries (`trace.Turn`, which the agent loop writes to traces) accept them as
 they are, and serialize and re-read them like any field: pydantic knows
 dataclasses. Treat them as read-only.
 """
